@@ -44,8 +44,11 @@ ANA_SRCS := $(wildcard analyze/*.c)
 BPF_SRCS := $(wildcard record/*.bpf.c)
 SKELS := $(patsubst record/%.bpf.c,$(B)/gen/%.skel.h,$(BPF_SRCS))
 
-GEN_C := $(B)/gen/formats/sysrec.pb-c.c $(B)/gen/syscalls_gen.c
-FMT_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(FMT_SRCS)) $(B)/obj/gen/sysrec.pb-c.o $(B)/obj/gen/syscalls_gen.o
+PROTOS := $(wildcard formats/*.proto)
+PB_C := $(patsubst formats/%.proto,$(B)/gen/formats/%.pb-c.c,$(PROTOS))
+PB_H := $(PB_C:.c=.h)
+FMT_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(FMT_SRCS)) \
+	$(patsubst formats/%.proto,$(B)/obj/gen/%.pb-c.o,$(PROTOS)) $(B)/obj/gen/syscalls_gen.o
 APP_OBJS := $(patsubst %.c,$(B)/obj/%.o,$(CLI_SRCS) $(REC_SRCS) $(RPL_SRCS) $(ANA_SRCS))
 MAIN_OBJ := $(B)/obj/cli/main.o
 
@@ -66,7 +69,7 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 all: bin/sysrec $(WL_BINS)
 
 # ---- generated code ----
-$(B)/gen/formats/sysrec.pb-c.c $(B)/gen/formats/sysrec.pb-c.h: formats/sysrec.proto
+$(B)/gen/formats/%.pb-c.c $(B)/gen/formats/%.pb-c.h: formats/%.proto
 	$(call msg,PROTOC,$<)
 	$(Q)mkdir -p $(B)/gen/formats
 	$(Q)$(PROTOC_C) --proto_path=formats --c_out=$(B)/gen/formats $<
@@ -91,22 +94,22 @@ $(B)/gen/%.skel.h: $(B)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
 # ---- objects ----
-$(B)/obj/gen/%.o: $(B)/gen/%.c $(B)/gen/formats/sysrec.pb-c.h
+$(B)/obj/gen/%.o: $(B)/gen/%.c $(PB_H)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/obj/gen/sysrec.pb-c.o: $(B)/gen/formats/sysrec.pb-c.c
+$(B)/obj/gen/%.pb-c.o: $(B)/gen/formats/%.pb-c.c $(PB_H)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(B)/obj/record/%.o: record/%.c $(B)/gen/formats/sysrec.pb-c.h $(SKELS)
+$(B)/obj/record/%.o: record/%.c $(PB_H) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -Irecord -c $< -o $@
 
-$(B)/obj/%.o: %.c $(B)/gen/formats/sysrec.pb-c.h
+$(B)/obj/%.o: %.c $(PB_H)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -144,15 +147,15 @@ $(B)/bench/%: tests/bench/%.c $(LIBAPP) $(LIBSYSREC)
 # with a plain main() (tests/fuzz/regress_main.c) that replays the kept corpus
 # in `make test`. The library is rebuilt from source with the sanitizers.
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_LIB_SRCS := $(FMT_SRCS) $(B)/gen/formats/sysrec.pb-c.c $(B)/gen/syscalls_gen.c
+FUZZ_LIB_SRCS := $(FMT_SRCS) $(PB_C) $(B)/gen/syscalls_gen.c
 FUZZ_CFLAGS := -std=gnu11 -D_GNU_SOURCE -Iformats -I$(B)/gen -I$(B)/gen/formats -Wall -Werror -Wno-unused-parameter
 
-$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(B)/gen/formats/sysrec.pb-c.h
+$(B)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_SRCS) $(PB_H)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(SAN_FLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_SRCS) -lzstd -lprotobuf-c -lz -lm
 
-$(B)/fuzz/%-regress: tests/fuzz/%.c tests/fuzz/regress_main.c $(FUZZ_LIB_SRCS) $(B)/gen/formats/sysrec.pb-c.h
+$(B)/fuzz/%-regress: tests/fuzz/%.c tests/fuzz/regress_main.c $(FUZZ_LIB_SRCS) $(PB_H)
 	$(call msg,FUZZ,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(FUZZ_CFLAGS) $(SAN_FLAGS) -o $@ $< tests/fuzz/regress_main.c $(FUZZ_LIB_SRCS) -lzstd -lprotobuf-c -lz -lm
