@@ -161,3 +161,16 @@ void tab_free(struct table *t)
 	}
 	memset(t, 0, sizeof(*t));
 }
+
+const char *tab_fmt(const char *fmt, ...)
+{
+	static char bufs[64][256];
+	static int next;
+	char *b = bufs[next++ & 63];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof(bufs[0]), fmt, ap);
+	va_end(ap);
+	return b;
+}

@@ -28,4 +28,8 @@ void tab_print_md(const struct table *t, FILE *f);
 void tab_print_html(const struct table *t, FILE *f);
 void tab_free(struct table *t);
 
+
+
+/* printf into one of 64 rotating buffers: handy for building table cells. */
+const char *tab_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #endif
