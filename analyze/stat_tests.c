@@ -91,45 +91,56 @@ static int cmp_dbl(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double resample_pct(const uint64_t *v, uint32_t n, uint32_t m, double p, uint64_t *seed,
-			   uint64_t *tmp)
+static void resample(const uint64_t *v, uint32_t n, uint32_t m, uint64_t *seed, uint64_t *tmp)
 {
 	for (uint32_t k = 0; k < m; k++) {
 		tmp[k] = v[rnd(seed) % n];
 	}
 	qsort(tmp, m, sizeof(*tmp), cmp_u64);
-	return rs_percentile(tmp, m, p);
 }
 
 void stat_bootstrap_pdiff(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb,
-			  double p, int iter, double *lo, double *hi)
+			  const double *p, int np, int iter, double *lo, double *hi)
 {
-	uint32_t ma = na < 2000 ? na : 2000, mb = nb < 2000 ? nb : 2000;
+	uint32_t ma = na < STAT_BOOT_DRAW ? na : STAT_BOOT_DRAW;
+	uint32_t mb = nb < STAT_BOOT_DRAW ? nb : STAT_BOOT_DRAW;
 	uint64_t seed = 0x853c49e6748fea9bull;
-	uint64_t *tmp = NULL;
+	uint64_t *ta = NULL, *tb = NULL;
 	double *d = NULL;
 
-	*lo = *hi = NAN;
+	if (np > STAT_BOOT_MAXP) {
+		np = STAT_BOOT_MAXP;
+	}
+	for (int k = 0; k < np; k++) {
+		lo[k] = hi[k] = NAN;
+	}
 	if (!na || !nb || iter < 10) {
 		return;
 	}
-	tmp = malloc(sizeof(*tmp) * (ma > mb ? ma : mb));
-	d = malloc(sizeof(*d) * iter);
-	if (!tmp || !d) {
+	ta = malloc(sizeof(*ta) * ma);
+	tb = malloc(sizeof(*tb) * mb);
+	d = malloc(sizeof(*d) * iter * np);
+	if (!ta || !tb || !d) {
 		goto out;
 	}
 	/* Drawing fewer values than a large sample holds widens the interval
 	 * a little: conservative, and bounded in time. */
-	for (int k = 0; k < iter; k++) {
-		double pa = resample_pct(a, na, ma, p, &seed, tmp);
-		double pb = resample_pct(b, nb, mb, p, &seed, tmp);
-		d[k] = pb - pa;
+	for (int it = 0; it < iter; it++) {
+		resample(a, na, ma, &seed, ta);
+		resample(b, nb, mb, &seed, tb);
+		for (int k = 0; k < np; k++) {
+			d[k * iter + it] = rs_percentile(tb, mb, p[k]) - rs_percentile(ta, ma, p[k]);
+		}
 	}
-	qsort(d, iter, sizeof(*d), cmp_dbl);
-	*lo = d[(int)floor(0.025 * (iter - 1))];
-	*hi = d[(int)ceil(0.975 * (iter - 1))];
+	for (int k = 0; k < np; k++) {
+		double *dk = d + k * iter;
+		qsort(dk, iter, sizeof(*dk), cmp_dbl);
+		lo[k] = dk[(int)floor(0.025 * (iter - 1))];
+		hi[k] = dk[(int)ceil(0.975 * (iter - 1))];
+	}
 out:
-	free(tmp);
+	free(ta);
+	free(tb);
 	free(d);
 }
 

@@ -27,12 +27,15 @@ void stat_mwu(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb,
 double stat_norm_p2(double z);
 
 /*
- * 95% bootstrap interval of percentile P(b) - percentile P(a), each sample
- * resampled with replacement (at most 2000 values drawn per side, ITER
- * rounds). Sorted inputs. lo/hi NaN when a side is empty.
+ * 95% bootstrap intervals of percentile P[k](b) - percentile P[k](a) for NP
+ * percentiles at once, each sample resampled with replacement (at most
+ * STAT_BOOT_DRAW values drawn per side, ITER rounds). Sorted inputs.
+ * lo/hi are NaN when a side is empty.
  */
+#define STAT_BOOT_DRAW 1000
+#define STAT_BOOT_MAXP 4
 void stat_bootstrap_pdiff(const uint64_t *a, uint32_t na, const uint64_t *b, uint32_t nb,
-			  double p, int iter, double *lo, double *hi);
+			  const double *p, int np, int iter, double *lo, double *hi);
 
 /* Mean and sample standard deviation of X[0..n). */
 void stat_mean_sd(const double *x, int n, double *mean, double *sd);
