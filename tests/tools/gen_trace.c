@@ -8,6 +8,7 @@
  *   K        openat/read/close rounds of the main thread (default 100)
  *   SLEEP    1: a 1 ms clock_nanosleep before each read (default 0)
  *   READ_NS  latency of each read in ns (default 5000; every 7th is 3x)
+ * Rounds are 3 ms apart, so K=100 lasts about 0.3 s (3 /proc samples).
  *   LABEL    header label "label" (default none)
  *   COMMAND  the recorded command's first word (default "./app")
  *
@@ -137,7 +138,7 @@ int main(int argc, char **argv)
 		rbytes += 100;
 		t += d + 3000;
 		sc(t, 1000, 1000, "close", 0, 2000, 0);
-		t += 4000;
+		t += 3000000; /* computes between rounds: the run lasts a while */
 	}
 	/* the child */
 	sc(t, 1000, 1000, "clone", 1002, 60000, 0);
