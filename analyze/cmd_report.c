@@ -354,14 +354,188 @@ static void plot_timeline(struct ctx *c)
 
 /* ---- model scores (optional) ---- */
 
+struct anom {
+	uint64_t ts;
+	int pid, tid;
+	char comm[64];
+	double bits;
+	bool seen;
+	char seq[512];
+};
+
+/* Read a JSON string starting at P (just after the opening quote) into BUF. */
+static const char *json_strval(const char *p, char *buf, size_t n)
+{
+	size_t k = 0;
+
+	while (*p && *p != '"') {
+		char ch = *p++;
+		if (ch == '\\' && *p) {
+			ch = *p++;
+			if (ch == 'n' || ch == 't') {
+				ch = ' ';
+			} else if (ch == 'u') {
+				ch = '?';
+				for (int i = 0; i < 4 && *p; i++) {
+					p++;
+				}
+			}
+		}
+		if (k + 1 < n) {
+			buf[k++] = ch;
+		}
+	}
+	buf[k] = '\0';
+	return *p ? p + 1 : p;
+}
+
+/* The number after "KEY": at or after P (before END), or NaN. */
+static double json_num_after(const char *p, const char *end, const char *key)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "\"%s\":", key);
+	const char *q = strstr(p, k);
+	if (!q || (end && q > end)) {
+		return NAN;
+	}
+	q += strlen(k);
+	char *e;
+	double v = strtod(q, &e);
+	return e == q ? NAN : v;
+}
+
 /*
- * Scores come from `sysrec analyze score --model M --format json FILE`
- * (run as a subprocess of this same binary): the report shows the output
- * lines that flag an anomaly, as they are, and keeps the whole output.
+ * Parse the output of `sysrec analyze score --format json`: one object with
+ * "files":[{... "stide", "lfc", "nll", "mismatches", "windows" ...}] and
+ * "top_windows":[{"ts_ns","pid","tid","comm","surprisal","seen","sequence"}].
+ * Tolerant: fields it does not find are left out.
+ */
+static int parse_scores(const char *txt, struct anom *a, int max, char *sum, size_t sumn)
+{
+	const char *f = strstr(txt, "\"files\":[");
+	const char *tw = strstr(txt, "\"top_windows\":[");
+	int n = 0;
+
+	sum[0] = '\0';
+	if (f) {
+		double calls = json_num_after(f, tw, "calls");
+		double win = json_num_after(f, tw, "windows");
+		double mis = json_num_after(f, tw, "mismatches");
+		double stide = json_num_after(f, tw, "stide");
+		double nll = json_num_after(f, tw, "nll");
+		snprintf(sum, sumn, "%.0f syscalls scored: %.0f of %.0f windows never seen in "
+			 "training (stide %.4f), mean surprisal %.3f bits",
+			 calls, mis, win, stide, nll);
+	}
+	if (!tw) {
+		return 0;
+	}
+	const char *p = tw;
+	while (n < max && (p = strstr(p, "\"ts_ns\":"))) {
+		struct anom *x = &a[n];
+		const char *next = strstr(p + 1, "\"ts_ns\":");
+		memset(x, 0, sizeof(*x));
+		x->ts = strtoull(p + 8, NULL, 10);
+		x->pid = (int)json_num_after(p, next, "pid");
+		x->tid = (int)json_num_after(p, next, "tid");
+		x->bits = json_num_after(p, next, "surprisal");
+		const char *c = strstr(p, "\"comm\":\"");
+		if (c && (!next || c < next)) {
+			json_strval(c + 8, x->comm, sizeof(x->comm));
+		}
+		const char *s = strstr(p, "\"seen\":");
+		x->seen = s && (!next || s < next) && !strncmp(s + 7, "true", 4);
+		const char *q = strstr(p, "\"sequence\":[");
+		if (q && (!next || q < next)) {
+			q += 12;
+			size_t len = 0;
+			while (*q && *q != ']') {
+				if (*q == '"') {
+					char nm[64];
+					q = json_strval(q + 1, nm, sizeof(nm));
+					len += snprintf(x->seq + len, len < sizeof(x->seq) ? sizeof(x->seq) - len : 0,
+							"%s%s", len ? " " : "", nm);
+					if (len >= sizeof(x->seq)) {
+						len = sizeof(x->seq) - 1;
+					}
+				} else {
+					q++;
+				}
+			}
+		}
+		n++;
+		p += 8;
+	}
+	return n;
+}
+
+static char *read_all(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+
+	if (!f) {
+		return NULL;
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 65536;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return NULL;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, 4096, f);
+		n += r;
+		if (r == 0) {
+			break;
+		}
+	}
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void plot_anomalies(struct ctx *c, const struct anom *a, int n)
+{
+	struct rs_run *r = c->r;
+
+	FILE *d = plot_data(&c->ps, "anomalies.dat");
+	if (!d) {
+		return;
+	}
+	fprintf(d, "time_s\tbits\tseen\tsequence\n");
+	for (int i = 0; i < n; i++) {
+		fprintf(d, "%.6f\t%.3f\t%d\t%s\n", a[i].ts > r->t0 ? (a[i].ts - r->t0) / 1e9 : 0.0,
+			a[i].bits, a[i].seen, a[i].seq);
+	}
+	plot_close_data(d);
+	FILE *g = plot_script(&c->ps, "anomalies", "Most surprising syscall windows (model scores)");
+	if (!g) {
+		return;
+	}
+	fprintf(g, "set xlabel 'time since start (s)'\nset ylabel 'surprisal (bits)'\n"
+		   "set yrange [0:*]\nset xrange [0:%.6f]\n", r->runtime_ms / 1e3);
+	fprintf(g, "plot 'anomalies.dat' using 1:($3 == 0 ? $2 : 1/0) with impulses lw 2 lc rgb '%s' "
+		   "title 'never seen in training', \\\n"
+		   "     'anomalies.dat' using 1:($3 != 0 ? $2 : 1/0) with impulses lw 2 lc rgb '%s' "
+		   "title 'seen, but rare'\n", plot_colors[1], plot_colors[3]);
+	plot_finish(&c->ps);
+}
+
+/*
+ * Scores come from `sysrec analyze score --model M --format json FILE`, run
+ * as a subprocess of this same binary (so the report does not depend on the
+ * model's internals); its output stays in DIR/anomalies.json.
  */
 static void run_model(struct ctx *c)
 {
-	char out[4200], self[4096];
+	char out[4200], self[4096], sum[512];
 	pid_t pid;
 	int status;
 
@@ -371,49 +545,44 @@ static void run_model(struct ctx *c)
 		return;
 	}
 	self[n] = '\0';
+	fflush(stdout);
 	pid = fork();
 	if (pid < 0) {
 		return;
 	}
 	if (pid == 0) {
-		FILE *f = freopen(out, "w", stdout);
-		if (!f) {
+		if (!freopen(out, "w", stdout)) {
 			_exit(127);
 		}
 		execl(self, "sysrec", "analyze", "score", "--model", c->model, "--format", "json",
-		      c->r->path, (char *)NULL);
+		      "--top", "50", c->r->path, (char *)NULL);
 		_exit(127);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
 	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		cli_warn("scoring with model %s failed (exit status %d): the report has no "
 			 "anomaly section", c->model, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		unlink(out);
 		return;
 	}
-	FILE *f = fopen(out, "r");
-	if (!f) {
+	char *txt = read_all(out);
+	if (!txt) {
 		return;
 	}
-	tab_init(&c->t_anom, "score output (windows flagged anomalous)");
-	char line[4096];
-	int flagged = 0, total = 0;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!line[0]) {
-			continue;
-		}
-		total++;
-		if (strstr(line, "\"anomal") && !strstr(line, "\"anomalous\": false") &&
-		    !strstr(line, "\"anomalous\":false") && flagged < 50) {
-			tab_row(&c->t_anom, line);
-			flagged++;
-		}
+	struct anom *a = calloc(50, sizeof(*a));
+	int na = a ? parse_scores(txt, a, 50, sum, sizeof(sum)) : 0;
+	free(txt);
+	c->anomalies = strdup(sum[0] ? sum : "scores written to anomalies.json");
+	tab_init(&c->t_anom, ">time|>pid|>tid|comm|>bits|seen in training|window (oldest first)");
+	for (int i = 0; i < na; i++) {
+		tab_row(&c->t_anom, tab_fmt("%.3fs", a[i].ts > c->r->t0 ? (a[i].ts - c->r->t0) / 1e9 : 0.0),
+			tab_fmt("%d", a[i].pid), tab_fmt("%d", a[i].tid), a[i].comm,
+			tab_fmt("%.2f", a[i].bits), a[i].seen ? "yes" : "no", a[i].seq);
 	}
-	fclose(f);
-	c->anomalies = strdup(tab_fmt("%d of %d score records flagged anomalous "
-				      "(full output: anomalies.json)", flagged, total));
+	if (na) {
+		plot_anomalies(c, a, na);
+	}
+	free(a);
 }
 
 /* ---- tables ---- */
