@@ -81,4 +81,22 @@ is "a cut trace still gets a report" "$?" 0
 check "the cut is reported" grep -qi 'damaged\|truncat' cut.err
 check "the cut trace's summary says the recording was cut" \
 	grep -q '"exit_reason": "no totals: the recording was cut short"' cut/summary.json
+
+# --model: anomalous windows from `analyze score` (skipped until the model lands)
+"$GEN" sleepy.trace 100 1 5000
+if "$SYSREC" analyze train -n 3 -o m.model basic.trace >/dev/null 2>train.err; then
+	"$SYSREC" analyze report -q sleepy.trace -o mrep --model m.model 2>mrep.err
+	is "report --model exits 0" "$?" 0
+	check "anomalies.json kept" test -s mrep/anomalies.json
+	check "report.md lists the never-seen window" \
+		grep -q '| no | close openat clock_nanosleep |' mrep/report.md
+	check "index.html has the anomalies section" grep -q 'id="anomalies"' mrep/index.html
+	if command -v gnuplot >/dev/null; then
+		check "anomalies plot drawn" test -s mrep/plots/anomalies.svg
+	fi
+	"$SYSREC" analyze report -q basic.trace -o mrep2 --model nosuch.model 2>mrep2.err
+	is "report with a missing model exits 1" "$?" 1
+else
+	skip "analyze train is not available in this tree: $(head -c 80 train.err)"
+fi
 done_testing
