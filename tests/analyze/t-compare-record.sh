@@ -15,7 +15,7 @@ rec() { # rec OUT ARGS...: record cmp_workload ARGS into OUT
 	local out=$1; shift
 	"$SYSREC" record -q -o "$out" -- "$CW" "$@" >"$out.log" 2>&1
 }
-if ! rec probe.trace 1 0 || ! "$SYSREC" replay probe.trace >/dev/null 2>&1; then
+if ! rec probe.trace 1 0 || [ ! -s probe.trace ]; then
 	if grep -q 'not implemented' probe.trace.log; then
 		skip "sysrec record is not implemented in this tree yet"
 		done_testing
@@ -64,6 +64,6 @@ is "report: openat calls >= K" "$(jget rep/summary.json "[s['calls'] >= $K for s
 is "report: the command is recorded" "$(jget rep/summary.json "d['run']['command'].split()[1:]")" "['$K', '0']"
 is "report: exit status 0" "$(jget rep/summary.json "d['run']['exit_code']")" 0
 if command -v gnuplot >/dev/null; then
-	check "report: SVGs well-formed" svgs_wellformed rep
+	is "report: 6 SVGs, well-formed" "$(svgs_wellformed rep)" 6
 fi
 done_testing
