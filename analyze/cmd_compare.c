@@ -370,7 +370,7 @@ static void plot_overlay(struct ctx *x)
 	char name[32];
 
 	for (int k = 0; k < 2; k++) {
-		uint64_t w = rs_plot_width(r[k], 200);
+		uint64_t w = rs_plot_width(r[k], 100);
 		uint32_t nb = (uint32_t)((r[k]->t_end - r[k]->t0) / w + 1);
 		uint64_t *tmp = calloc(nb, sizeof(*tmp));
 		double *sum = calloc(nb, sizeof(*sum));

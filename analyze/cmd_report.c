@@ -116,7 +116,7 @@ static int close_out(FILE *f, const char *dir, const char *name)
 static void plot_rate(struct ctx *c)
 {
 	struct rs_run *r = c->r;
-	uint64_t w = rs_plot_width(r, 240);
+	uint64_t w = rs_plot_width(r, 120);
 	uint32_t nb = (uint32_t)((r->t_end - r->t0) / w + 1);
 	int ntop = r->nsc < TOP_PLOT ? (int)r->nsc : TOP_PLOT;
 	uint64_t *tmp = calloc(nb, sizeof(*tmp));
