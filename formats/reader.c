@@ -6,6 +6,9 @@
  * events handed out merged by time. Damage is reported once per damaged
  * place and reading goes on at the next frame that checks out.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -419,13 +422,14 @@ static enum sr_status read_frame(struct sr_reader *r, struct sr_error *err)
 		return sr_set_err(err, SR_NOMEM, ENOMEM, off, fno, "out of memory");
 	}
 	if (av == 0) {
+		/* every complete trace ends with a trailer */
 		r->done = true;
 		if (!r->seen_totals) {
 			return damage(r, err, SR_TRUNCATED, off, fno,
 				      "trace ends after %llu frames without totals "
 				      "(recording was interrupted?)", (unsigned long long)fno);
 		}
-		return SR_END;
+		return damage(r, err, SR_TRUNCATED, off, fno, "trace ends without its trailer");
 	}
 	if (av < SR_FRAME_HEADER_SIZE) {
 		r->done = true;
@@ -546,7 +550,6 @@ static enum sr_status read_frame(struct sr_reader *r, struct sr_error *err)
 			return SR_OK;
 		}
 		case SR_KIND_INDEX:
-			r->seen_totals = true; /* an index closes a trace even without totals */
 			return SR_OK;
 		default:
 			r->st.unknown_frames++;
@@ -562,7 +565,6 @@ resync:
 			in_get(r, off, 0, &av, &e);
 			r->done = true;
 			r->st.skipped_bytes += av;
-			r->seen_totals = true; /* reported here; no second report at the end */
 			return damage(r, err, SR_CORRUPT, off, fno, "%s; nothing readable after it",
 				      msg);
 		}
@@ -1031,7 +1033,7 @@ static bool load_footer(struct sr_reader *r)
 	    memcmp(t + 4, SR_TRAILER_MAGIC, 4)) {
 		return false;
 	}
-	ioff = sr_get_le64(t + 8);
+	ioff = sr_get_le64(t + 8); /* 0: written without an index */
 	if (ioff < SR_PREAMBLE_SIZE || ioff >= r->size - SR_TRAILER_SIZE ||
 	    !load_frame_at(r, ioff, &len) ||
 	    ioff + SR_FRAME_HEADER_SIZE + len != r->size - SR_TRAILER_SIZE ||

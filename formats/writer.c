@@ -596,6 +596,17 @@ uint64_t sr_writer_frames(const struct sr_writer *w)
 
 /* ---- close ---- */
 
+/* The trailer ends every complete trace; IOFF = 0 when there is no index. */
+static enum sr_status write_trailer(struct sr_writer *w, uint64_t ioff, struct sr_error *err)
+{
+	uint8_t trailer[SR_TRAILER_SIZE];
+
+	sr_put_le32(trailer, 0);
+	memcpy(trailer + 4, SR_TRAILER_MAGIC, 4);
+	sr_put_le64(trailer + 8, ioff);
+	return write_all(w, trailer, sizeof(trailer), err);
+}
+
 static enum sr_status write_footer(struct sr_writer *w, const Sysrec__Totals *caller,
 				   struct sr_error *err)
 {
@@ -629,8 +640,11 @@ static enum sr_status write_footer(struct sr_writer *w, const Sysrec__Totals *ca
 		return writer_fail(w, err, SR_NOMEM, ENOMEM, "totals");
 	}
 	st = write_frame(w, SR_KIND_TOTALS, NULL, err);
-	if (st != SR_OK || w->no_index) {
+	if (st != SR_OK) {
 		return st;
+	}
+	if (w->no_index) {
+		return write_trailer(w, 0, err);
 	}
 
 	/* index of every frame before it */
@@ -638,7 +652,6 @@ static enum sr_status write_footer(struct sr_writer *w, const Sysrec__Totals *ca
 	Sysrec__IndexEntry *ents = calloc(w->nix, sizeof(*ents));
 	Sysrec__IndexEntry **pe = calloc(w->nix, sizeof(*pe));
 	uint64_t ioff = w->bytes;
-	uint8_t trailer[SR_TRAILER_SIZE];
 
 	if (!ents || !pe) {
 		free(ents);
@@ -670,10 +683,7 @@ static enum sr_status write_footer(struct sr_writer *w, const Sysrec__Totals *ca
 	if (st != SR_OK) {
 		return st;
 	}
-	sr_put_le32(trailer, 0);
-	memcpy(trailer + 4, SR_TRAILER_MAGIC, 4);
-	sr_put_le64(trailer + 8, ioff);
-	return write_all(w, trailer, sizeof(trailer), err);
+	return write_trailer(w, ioff, err);
 }
 
 enum sr_status sr_writer_close(struct sr_writer *w, const Sysrec__Totals *totals,

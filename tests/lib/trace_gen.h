@@ -367,7 +367,7 @@ static inline bool gen_write(struct gen *g, const char *path, int fd,
 	enum sr_status st = SR_OK;
 
 	if (!w) {
-		snprintf(why, n, "open writer: %s", err.msg);
+		snprintf(why, n, "open writer: %.150s", err.msg);
 		return false;
 	}
 	for (size_t i = 0; i < g->nitems && st == SR_OK; i++) {
@@ -393,14 +393,14 @@ static inline bool gen_write(struct gen *g, const char *path, int fd,
 		}
 	}
 	if (st != SR_OK) {
-		snprintf(why, n, "write: %s", err.msg);
+		snprintf(why, n, "write: %.150s", err.msg);
 		sr_writer_abort(w);
 		return false;
 	}
 	t.exit_reason = (char *)"command exited";
 	t.exit_code = 3;
 	if (sr_writer_close(w, &t, &err) != SR_OK) {
-		snprintf(why, n, "close: %s", err.msg);
+		snprintf(why, n, "close: %.150s", err.msg);
 		return false;
 	}
 	return true;
