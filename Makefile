@@ -62,11 +62,15 @@ WL_BINS := $(patsubst tests/workloads/%.c,$(B)/workloads/%,$(WL_SRCS))
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(FUZZ_SRCS))
 FUZZ_REGR := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%-regress,$(FUZZ_SRCS))
+TOOL_SRCS := $(wildcard tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(B)/tools/%,$(TOOL_SRCS))
+SAMPLE_WL_SRCS := $(wildcard samples/workloads/*.c)
+SAMPLE_WL_BINS := $(patsubst samples/workloads/%.c,$(B)/samples/%,$(SAMPLE_WL_SRCS))
 BENCH_SRCS := $(wildcard tests/bench/*.c)
 BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all test bench fuzz demo install clean deps check-deps
-all: bin/sysrec $(WL_BINS)
+all: bin/sysrec $(WL_BINS) $(SAMPLE_WL_BINS) $(TOOL_BINS)
 
 # ---- generated code ----
 $(B)/gen/formats/%.pb-c.c $(B)/gen/formats/%.pb-c.h: formats/%.proto
@@ -137,6 +141,17 @@ $(B)/workloads/%: tests/workloads/%.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O1 -g -Wall -Werror -D_GNU_SOURCE -o $@ $< -lpthread
+
+$(B)/samples/%: samples/workloads/%.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O1 -g -Wall -Werror -D_GNU_SOURCE -o $@ $< -lpthread
+
+# Test tools (trace dumpers and generators used by shell tests)
+$(B)/tools/%: tests/tools/%.c $(LIBAPP) $(LIBSYSREC)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/lib -Irecord -Ireplay -Ianalyze -o $@ $< $(LIBAPP) $(LIBSYSREC) $(LDLIBS)
 
 $(B)/bench/%: tests/bench/%.c $(LIBAPP) $(LIBSYSREC)
 	$(call msg,CC,$@)
