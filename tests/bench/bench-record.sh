@@ -16,7 +16,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$PWD
-SYSREC=$TOP/bin/sysrec
+SYSREC=${SYSREC:-$TOP/bin/sysrec} # or an installed one
 WL=$TOP/build/workloads
 TOOLS=$TOP/build/tools
 BT=$TOP/build/benchtools
