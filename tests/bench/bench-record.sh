@@ -91,9 +91,10 @@ trace_counts() {
 		[ -n "$t" ] || t=$(echo "$line" | awk -F'\t' '$1 == "N" { print $2, $7 }')
 		[ -n "$t" ] && { echo "$t"; return; }
 	fi
-	# Fallback: "... N events ... N lost ..." in the summary line.
+	# Fallback: the summary line, "N events (N syscalls, ...), N lost, ...".
 	local ev lost
-	ev=$(grep -oiE '[0-9][0-9,]* (syscall )?events' "$err" | head -1 | tr -dc '0-9')
+	ev=$(grep -oiE '[0-9][0-9,]* syscalls' "$err" | head -1 | tr -dc '0-9')
+	[ -n "$ev" ] || ev=$(grep -oiE '[0-9][0-9,]* events' "$err" | head -1 | tr -dc '0-9')
 	lost=$(grep -oiE '[0-9][0-9,]* (events )?lost|lost[ a-z:=]*[0-9][0-9,]*' "$err" | head -1 | tr -dc '0-9')
 	echo "${ev:-0} ${lost:-?}"
 }
