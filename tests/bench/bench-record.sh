@@ -81,21 +81,24 @@ loop_runs() {
 
 first_err() { grep -v '^$' "$TMP/last.err" | grep -vi 'RLIMIT_MEMLOCK' | head -1 | cut -c1-100; }
 
-# trace_counts FILE ERRFILE: "syscalls lost" of a trace, from the totals
-# (build/tools/sampledump), else from the recorder's summary on stderr.
+# trace_counts FILE ERRFILE: "syscalls lost" of a recording, from the
+# recorder's summary on stderr ("N events (N syscalls, ...), N lost, ..."),
+# else from the trace's totals through build/tools/trdump (slow: it prints
+# every event).
 trace_counts() {
-	local f=$1 err=$2 line
-	if [ -x "$TOOLS/sampledump" ] && line=$("$TOOLS/sampledump" -c "$f" 2>/dev/null); then
+	local f=$1 err=$2 ev lost
+	ev=$(grep -oE '[0-9]+ syscalls' "$err" | head -1 | tr -dc '0-9')
+	lost=$(grep -oE '[0-9]+ lost' "$err" | head -1 | tr -dc '0-9')
+	if [ -n "$ev" ] && [ -n "$lost" ]; then
+		echo "$ev $lost"
+		return
+	fi
+	if [ -x "$TOOLS/trdump" ]; then
+		# TOTALS exit_reason exit_code exit_signal lost unfinished syscalls
 		local t
-		t=$(echo "$line" | awk -F'\t' '$1 == "T" { print $2, $5 }')
-		[ -n "$t" ] || t=$(echo "$line" | awk -F'\t' '$1 == "N" { print $2, $7 }')
+		t=$("$TOOLS/trdump" "$f" 2>/dev/null | awk -F'\t' '$1 == "TOTALS" { print $7, $5 }')
 		[ -n "$t" ] && { echo "$t"; return; }
 	fi
-	# Fallback: the summary line, "N events (N syscalls, ...), N lost, ...".
-	local ev lost
-	ev=$(grep -oiE '[0-9][0-9,]* syscalls' "$err" | head -1 | tr -dc '0-9')
-	[ -n "$ev" ] || ev=$(grep -oiE '[0-9][0-9,]* events' "$err" | head -1 | tr -dc '0-9')
-	lost=$(grep -oiE '[0-9][0-9,]* (events )?lost|lost[ a-z:=]*[0-9][0-9,]*' "$err" | head -1 | tr -dc '0-9')
 	echo "${ev:-0} ${lost:-?}"
 }
 

@@ -3,19 +3,19 @@
 # counters are monotonic per process, VmPeak reaches what the workload
 # allocated, every process gets a final sample as it exits, host CPU samples
 # come along, and --sample-interval 0 turns them off.
-# The trace is read with build/tools/sampledump (TSV through the library reader).
+# The trace is read with build/tools/trdump (TSV through the library reader).
 # shellcheck source=../lib/tap.sh
 . "$(dirname "$0")/../lib/tap.sh"
 needs_root
 
-DUMP=$TOP/build/tools/sampledump
+DUMP=$TOP/build/tools/trdump
 MIB=96        # parent's allocation
 CHILD_MIB=32  # child's allocation
 MS=800        # how long both keep running after touching their memory
 INTERVAL_MS=50
 
 if [ ! -x "$SYSREC" ] || [ ! -x "$WL/alloc_touch" ] || [ ! -x "$DUMP" ]; then
-	not_ok "bin/sysrec, build/workloads/alloc_touch and build/tools/sampledump are built (run make)"
+	not_ok "bin/sysrec, build/workloads/alloc_touch and build/tools/trdump are built (run make)"
 	done_testing
 fi
 
@@ -37,12 +37,12 @@ else
 	ok "trace reads back without damage"
 fi
 
-is "header sample_interval_ns" "$(awk -F'\t' '$1 == "H" { print $2 }' "$TMP/dump.tsv")" \
+is "header sample_interval_ns" "$(awk -F'\t' '$1 == "HDR" { print $6 }' "$TMP/dump.tsv")" \
 	"$((INTERVAL_MS * 1000000))"
 
 # The workload's two processes: the exec'd parent and its forked child.
-parent=$(awk -F'\t' '$1 == "P" && $3 == "exec" && $9 ~ /alloc_touch$/ { print $4; exit }' "$TMP/dump.tsv")
-child=$(awk -F'\t' -v p="$parent" '$1 == "P" && $3 == "fork" && $6 == p && $4 != p { print $4; exit }' \
+parent=$(awk -F'\t' '$1 == "EXEC" && $5 ~ /alloc_touch$/ { print $4; exit }' "$TMP/dump.tsv")
+child=$(awk -F'\t' -v p="$parent" '$1 == "FORK" && $6 == p && $4 != p { print $4; exit }' \
 	"$TMP/dump.tsv")
 if [ -z "$parent" ] || [ -z "$child" ]; then
 	not_ok "exec of alloc_touch and its fork found (parent '$parent', child '$child')"
@@ -51,12 +51,13 @@ fi
 ok "exec of alloc_touch (pid $parent) and its fork (pid $child) found"
 
 for pid in "$parent" "$child"; do
-	awk -F'\t' -v p="$pid" '$1 == "S" && $3 == p' "$TMP/dump.tsv" >"$TMP/s.$pid"
+	awk -F'\t' -v p="$pid" '$1 == "SAMPLE" && $3 == p' "$TMP/dump.tsv" >"$TMP/s.$pid"
 	n=$(wc -l <"$TMP/s.$pid")
 	# Lifetime of the process as the trace saw it: from its exec/fork to its exit.
 	span=$(awk -F'\t' -v p="$pid" '
-		$1 == "P" && $4 == p && ($3 == "exec" || $3 == "fork") && !start { start = $2 }
-		$1 == "P" && $4 == p && $3 == "exit" { end = $2 }
+		$1 == "EXEC" && $4 == p && !start { start = $2 }
+		$1 == "FORK" && $4 == p && !start { start = $2 }
+		$1 == "EXIT" && $4 == p { end = $2 }
 		END { if (start && end > start) printf "%d", (end - start) / 1000000; else print 0 }' \
 		"$TMP/dump.tsv")
 	# Expect span/interval samples; a generous band, not a timing test.
@@ -81,15 +82,15 @@ for pid in "$parent" "$child"; do
 		diag "gaps (ms): $(echo "$gaps" | tr '\n' ' ' | head -c 400)"
 	fi
 
-	# Cumulative counters never go down. Columns: 7 utime 8 stime 13 minflt
-	# 14 majflt 15 syscr 16 syscw 17 rchar 18 wchar 19 read_bytes
-	# 20 write_bytes 21 vol 22 invol; VmPeak (10) and VmHWM (11) too, except
-	# in the final sample, which may come from a zombie that has no memory.
+	# Cumulative counters never go down. trdump columns: 6 utime 7 stime
+	# 11 minflt 12 majflt 13 syscr 14 syscw 15 rchar 16 wchar 17 read_bytes
+	# 18 write_bytes 19 vol 20 invol; VmPeak (9) and VmHWM (10) too, except
+	# in the final sample (5), which may come from a zombie that has no memory.
 	bad=$(awk -F'\t' '
 		NR > 1 {
-			split("7 8 13 14 15 16 17 18 19 20 21 22", cols, " ")
+			split("6 7 11 12 13 14 15 16 17 18 19 20", cols, " ")
 			for (i in cols) { c = cols[i]; if ($c + 0 < prev[c] + 0) print "col " c ": " prev[c] " -> " $c " at " $2 }
-			if ($4 == 0) { for (c = 10; c <= 11; c++) if ($c + 0 < prev[c] + 0) print "col " c ": " prev[c] " -> " $c " at " $2 }
+			if ($5 == 0) { for (c = 9; c <= 10; c++) if ($c + 0 < prev[c] + 0) print "col " c ": " prev[c] " -> " $c " at " $2 }
 		}
 		{ for (c = 1; c <= NF; c++) prev[c] = $c }' "$TMP/s.$pid")
 	if [ -z "$bad" ]; then
@@ -100,13 +101,13 @@ for pid in "$parent" "$child"; do
 	fi
 
 	# The counters really moved: 4 KiB written every 10 ms.
-	moved=$(awk -F'\t' 'NR == 1 { w = $18; c = $16 } END { print ($18 - w >= 40960 && $16 - c >= 10) }' "$TMP/s.$pid")
+	moved=$(awk -F'\t' 'NR == 1 { w = $16; c = $14 } END { print ($16 - w >= 40960 && $14 - c >= 10) }' "$TMP/s.$pid")
 	is "pid $pid: wchar and syscw grow during the run" "$moved" 1
 
 	want=$MIB
 	[ "$pid" = "$child" ] && want=$CHILD_MIB
-	peak=$(awk -F'\t' '$10 + 0 > m { m = $10 + 0 } END { print m + 0 }' "$TMP/s.$pid")
-	hwm=$(awk -F'\t' '$11 + 0 > m { m = $11 + 0 } END { print m + 0 }' "$TMP/s.$pid")
+	peak=$(awk -F'\t' '$9 + 0 > m { m = $9 + 0 } END { print m + 0 }' "$TMP/s.$pid")
+	hwm=$(awk -F'\t' '$10 + 0 > m { m = $10 + 0 } END { print m + 0 }' "$TMP/s.$pid")
 	if [ "$peak" -ge $((want * 1024)) ] && [ "$hwm" -ge $((want * 1024)) ]; then
 		ok "pid $pid: VmPeak ${peak} kB and VmHWM ${hwm} kB >= the ${want} MiB touched"
 	else
@@ -114,9 +115,9 @@ for pid in "$parent" "$child"; do
 	fi
 
 	# Exactly one final sample, the last one, taken around the exit.
-	finals=$(awk -F'\t' '$4 == 1' "$TMP/s.$pid" | wc -l)
-	last_final=$(tail -1 "$TMP/s.$pid" | cut -f4)
-	exit_ts=$(awk -F'\t' -v p="$pid" '$1 == "P" && $4 == p && $3 == "exit" { t = $2 } END { print t + 0 }' \
+	finals=$(awk -F'\t' '$5 == 1' "$TMP/s.$pid" | wc -l)
+	last_final=$(tail -1 "$TMP/s.$pid" | cut -f5)
+	exit_ts=$(awk -F'\t' -v p="$pid" '$1 == "EXIT" && $4 == p { t = $2 } END { print t + 0 }' \
 		"$TMP/dump.tsv")
 	final_ts=$(tail -1 "$TMP/s.$pid" | cut -f2)
 	if [ "$finals" -eq 1 ] && [ "$last_final" = 1 ] &&
@@ -127,11 +128,11 @@ for pid in "$parent" "$child"; do
 	fi
 	# Its CPU and fault counters are the process's last: not zeroed.
 	is "pid $pid: final sample keeps the fault count" \
-		"$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print ($13 >= '"$want"' * 256 / 2) }')" 1
+		"$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print ($11 >= '"$want"' * 256 / 2) }')" 1
 done
 
 # Host CPU samples come at the same pace, monotonic.
-awk -F'\t' '$1 == "C"' "$TMP/dump.tsv" >"$TMP/cpu"
+awk -F'\t' '$1 == "HOSTCPU"' "$TMP/dump.tsv" >"$TMP/cpu"
 ncpu=$(wc -l <"$TMP/cpu")
 if [ "$ncpu" -ge $((MS / INTERVAL_MS / 2)) ]; then
 	ok "host cpu samples ($ncpu)"
@@ -143,7 +144,7 @@ bad=$(awk -F'\t' 'NR > 1 { for (c = 2; c <= 10; c++) if ($c + 0 < prev[c] + 0) p
 is "host cpu counters monotonic" "$bad" ""
 
 # No process outside the workload is sampled.
-others=$(awk -F'\t' -v a="$parent" -v b="$child" '$1 == "S" && $3 != a && $3 != b { print $3 }' \
+others=$(awk -F'\t' -v a="$parent" -v b="$child" '$1 == "SAMPLE" && $3 != a && $3 != b { print $3 }' \
 	"$TMP/dump.tsv" | sort -u | tr '\n' ' ')
 is "only the workload's processes are sampled" "$others" ""
 
@@ -152,8 +153,8 @@ is "only the workload's processes are sampled" "$others" ""
 rc=$?
 if [ $rc -eq 0 ] && "$DUMP" "$TMP/off.trace" >"$TMP/off.tsv" 2>&1; then
 	is "--sample-interval 0: no samples, no host cpu" \
-		"$(awk -F'\t' '$1 == "S" || $1 == "C"' "$TMP/off.tsv" | wc -l)" 0
-	is "--sample-interval 0: header says 0" "$(awk -F'\t' '$1 == "H" { print $2 }' "$TMP/off.tsv")" 0
+		"$(awk -F'\t' '$1 == "SAMPLE" || $1 == "HOSTCPU"' "$TMP/off.tsv" | wc -l)" 0
+	is "--sample-interval 0: header says 0" "$(awk -F'\t' '$1 == "HDR" { print $6 }' "$TMP/off.tsv")" 0
 else
 	not_ok "sysrec record --sample-interval 0 (rc $rc)"
 	diag "$(head -c 1000 "$TMP/off.err")"
