@@ -85,4 +85,35 @@ int rec_launch_go(struct rec_launch *l);
 /* Resolve the target user before forking: 0, or -1 with ERR set. */
 int rec_launch_check_user(const char *user, char *err, size_t n);
 
+/* ---- rec_session.c: one recording ---- */
+
+struct rec_opts {
+	int argc;                  /* the recorder's own command line, for the header */
+	char **argv;
+	const char *output;        /* "-" = stdout */
+	bool output_named;         /* -o given (else a default name was made up) */
+	char **cmd;                /* -- CMD ARGS (NULL-terminated), or NULL */
+	int *pids;                 /* -p */
+	int npids;
+	bool all;                  /* -a */
+	const char *cgroup;        /* --cgroup as typed */
+	uint64_t cgroup_id;
+	char *cgroup_path;         /* relative to the cgroup2 mount, e.g. "/foo" */
+	uint64_t duration_ns;      /* 0 = until stopped */
+	char **syscalls;           /* --syscalls items, for the header */
+	int nsyscalls;
+	bool no_args;
+	uint64_t sample_ns;
+	uint64_t buffer_size;
+	uint64_t max_size;
+	unsigned rotate;
+	int level;
+	bool quiet;
+	const char *user;
+	uint16_t nr_info[SRB_MAX_NR];
+};
+
+/* Run the recording; returns the exit status of `sysrec record`. */
+int rec_run(struct rec_opts *o);
+
 #endif
