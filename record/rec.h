@@ -37,8 +37,11 @@ int rec_bpf_epoll_fd(struct rec_bpf *b);
 int rec_bpf_drain(struct rec_bpf *b);
 /* Follow process TGID (SRB_MODE_PIDS): the tgid map. */
 int rec_bpf_follow_tgid(struct rec_bpf *b, int tgid);
-/* Mark one thread as traced (SRB_MODE_PIDS), through a pidfd. */
-int rec_bpf_follow_tid(struct rec_bpf *b, int tid);
+/*
+ * Mark one thread as traced (SRB_MODE_PIDS), through a pidfd. PREEXEC: the
+ * launched CMD, whose syscalls count from its first execve on.
+ */
+int rec_bpf_follow_tid(struct rec_bpf *b, int tid, bool preexec);
 
 struct rec_drop {
 	int cpu;

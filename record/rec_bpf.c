@@ -194,9 +194,9 @@ int rec_bpf_follow_tgid(struct rec_bpf *b, int tgid)
 	return 0;
 }
 
-int rec_bpf_follow_tid(struct rec_bpf *b, int tid)
+int rec_bpf_follow_tid(struct rec_bpf *b, int tid, bool preexec)
 {
-	struct srb_task t = { 0 };
+	struct srb_task t = { .flags = preexec ? SRB_TF_PREEXEC : 0 };
 	int fd = pidfd_open(tid, PIDFD_THREAD);
 	int rc = 0;
 
@@ -241,7 +241,7 @@ int rec_bpf_read_drops(struct rec_bpf *b, void (*fn)(void *ctx, const struct rec
 		}
 	}
 	/* New epoch: the next drops on each CPU start a new time range. */
-	b->skel->bss->drop_epoch++;
+	b->skel->data->drop_epoch++;
 	return 0;
 }
 

@@ -816,7 +816,7 @@ static int loop(struct rec *r)
 
 static int follow_tid(int tid, void *arg)
 {
-	rec_bpf_follow_tid(arg, tid);
+	rec_bpf_follow_tid(arg, tid, false);
 	return 0;
 }
 
@@ -887,7 +887,7 @@ int rec_run(struct rec_opts *o)
 		}
 		r.launched = true;
 		if (rec_bpf_follow_tgid(r.bpf, r.child.pid) ||
-		    rec_bpf_follow_tid(r.bpf, r.child.pid)) {
+		    rec_bpf_follow_tid(r.bpf, r.child.pid, true)) {
 			cli_err("cannot follow the command (pid %d): %s", r.child.pid,
 				strerror(errno));
 			goto out;

@@ -28,7 +28,7 @@ const volatile __u64 wake_bytes = 1 << 20;
 const volatile __u16 nr_info[SRB_MAX_NR] = {};
 
 /* Run-time switch: bumped by user space after each read of the drops. */
-volatile __u64 drop_epoch = 0;
+volatile __u64 drop_epoch = 1;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -252,11 +252,18 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	}
 	info = nr_info[id];
 	if (!(info & SRB_NI_TRACED)) {
+		if (info & SRB_NI_EXEC) {
+			e->flags |= SRB_TF_EXEC;
+		}
+		return 0;
+	}
+	/* The launcher's own work between fork and exec is not CMD's. */
+	if ((e->flags & SRB_TF_PREEXEC) && !(info & SRB_NI_EXEC)) {
 		return 0;
 	}
 	e->ts = bpf_ktime_get_boot_ns();
 	e->nr = id;
-	e->flags = 0;
+	e->flags &= SRB_TF_PREEXEC;
 	e->args[0] = regs->di;
 	e->args[1] = regs->si;
 	e->args[2] = regs->dx;
@@ -283,7 +290,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u64 now;
 
 	e = task_state(t, pid_tgid >> 32);
-	if (!e || !e->ts) {
+	if (!e) {
+		return 0;
+	}
+	if (!e->ts) {
+		e->flags &= ~SRB_TF_EXEC;
 		return 0;
 	}
 	now = bpf_ktime_get_boot_ns();
@@ -365,9 +376,9 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	if (!e) {
 		return 0;
 	}
+	e->flags &= ~(SRB_TF_PREEXEC | SRB_TF_EXEC);
 	/* The successful execve never returns to its caller: record it now. */
 	if (e->ts && e->nr < SRB_MAX_NR && (nr_info[e->nr] & SRB_NI_EXEC)) {
-		e->flags &= ~SRB_TF_EXEC;
 		emit_sc(e, p, pid_tgid, 0, 0, SC_NORETURN);
 	}
 	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
