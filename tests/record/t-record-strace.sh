@@ -22,6 +22,7 @@ rec "$TMP/na.trace" --no-args --sample-interval 0 -- "$WL/syscall_mix" 5
 dump "$TMP/na.trace" >"$TMP/na.tsv"
 is "--no-args: no path strings either" "$(count "$TMP/na.tsv" '$1=="SC" && $9!=""')" 0
 
+
 done_testing
 fi
 
