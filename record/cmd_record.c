@@ -19,6 +19,7 @@
 
 #define DEFAULT_BUFFER (16ull << 20)
 #define DEFAULT_SAMPLE_NS (100ull * 1000 * 1000)
+#define SYSCALLS_WHAT "syscall names or classes %file %net %process %memory %ipc %signal"
 
 static void usage(FILE *f)
 {
@@ -162,10 +163,10 @@ static int build_nr_info(struct rec_opts *o, char *list)
 			if (tok[0] == '%') {
 				cls = sr_class_from_name(tok);
 				if (!cls) {
+					int rc = cli_bad_arg("--syscalls", tok, SYSCALLS_WHAT);
+
 					free(copy);
-					return cli_bad_arg("--syscalls", tok,
-							   "syscall names or classes %file %net "
-							   "%process %memory %ipc %signal");
+					return rc;
 				}
 				for (uint32_t nr = 0; nr < count && nr < SRB_MAX_NR; nr++) {
 					si = sr_syscall_by_nr(abi, nr);
@@ -183,10 +184,10 @@ static int build_nr_info(struct rec_opts *o, char *list)
 				unsigned long nr = strtoul(tok, &end, 10);
 
 				if (*end || nr >= SRB_MAX_NR) {
+					int rc = cli_bad_arg("--syscalls", tok, SYSCALLS_WHAT);
+
 					free(copy);
-					return cli_bad_arg("--syscalls", tok,
-							   "syscall names or classes %file %net "
-							   "%process %memory %ipc %signal");
+					return rc;
 				}
 				sel[nr] = true;
 				continue;
