@@ -60,7 +60,11 @@ void sb_secs(struct sbuf *s, int64_t ns, int digits);
 void sb_json_str(struct sbuf *s, const char *str);
 /* One CSV field (RFC 4180: quoted when it holds , " CR or LF). */
 void sb_csv_field(struct sbuf *s, const char *str, size_t n);
-/* Whatever snprintf-like formatter FN writes, grown until it fits. */
+/*
+ * Append what an argfmt-style formatter writes (it NUL-terminates, cuts
+ * quietly and returns the length written): a result that fills the room
+ * may have been cut, so it is redone with more room.
+ */
 #define SB_FMT(s, call_with_buf_n)                                                   \
 	do {                                                                          \
 		sb_reserve((s), 256);                                                 \
@@ -68,11 +72,11 @@ void sb_csv_field(struct sbuf *s, const char *str, size_t n);
 			char *buf_ = (s)->b + (s)->len;                               \
 			size_t n_ = (s)->cap - (s)->len;                              \
 			size_t w_ = call_with_buf_n;                                  \
-			if (w_ < n_) {                                                \
+			if (w_ + 1 < n_) {                                            \
 				(s)->len += w_;                                       \
 				break;                                                \
 			}                                                             \
-			sb_grow((s), w_ + 1);                                         \
+			sb_grow((s), n_ * 2);                                         \
 		}                                                                     \
 	} while (0)
 
