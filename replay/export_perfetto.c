@@ -183,6 +183,14 @@ static void pf_proc(struct replay *rp, const struct sr_proc_event *pe, int64_t k
 		pf_instant(rp, name, k, pe->pid, pe->tid);
 		sb_putc(s, '}');
 		return;
+	case SR_PROC_CGROUP:
+		pf_instant(rp, "cgroup", k, pe->pid, pe->tid);
+		SB_LIT(s, ",\"args\":{\"cgroup_id\":");
+		sb_u64(s, pe->cgroup_id);
+		SB_LIT(s, ",\"cgroup_path\":");
+		sb_json_str(s, pe->cgroup_path);
+		SB_LIT(s, "}}");
+		return;
 	default:
 		pf_instant(rp, rp_proc_kind_name(pe->kind), k, pe->pid, pe->tid);
 		SB_LIT(s, ",\"args\":{\"comm\":");

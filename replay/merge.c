@@ -94,10 +94,11 @@ int rp_inputs_open(struct replay *rp, char **paths, unsigned n)
 		in->r = sr_reader_open(in->path, &err);
 		rp->nin = i + 1;
 		if (!in->r) {
-			cli_trace_error(in->path, &err);
 			if (err.status == SR_VERSION) {
-				cli_err("%s: is it a sysrec trace? ('sysrec import' converts strace logs)",
-					in->path);
+				cli_err("%s: %s (strace logs and data sets are converted by 'sysrec import')",
+					in->path, err.msg[0] ? err.msg : sr_status_str(err.status));
+			} else {
+				cli_trace_error(in->path, &err);
 			}
 			return 1;
 		}

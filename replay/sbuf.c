@@ -197,25 +197,49 @@ void sb_json_str(struct sbuf *s, const char *str)
 
 void sb_csv_field(struct sbuf *s, const char *str, size_t n)
 {
-	bool quote = false;
+	bool quote = false, ascii = true;
 
 	for (size_t i = 0; i < n; i++) {
 		char c = str[i];
 		if (c == ',' || c == '"' || c == '\n' || c == '\r') {
 			quote = true;
-			break;
+		} else if ((unsigned char)c >= 0x80) {
+			ascii = false;
 		}
 	}
-	if (!quote) {
+	if (!quote && ascii) {
 		sb_mem(s, str, n);
 		return;
 	}
-	sb_putc(s, '"');
-	for (size_t i = 0; i < n; i++) {
-		if (str[i] == '"') {
-			sb_putc(s, '"');
-		}
-		sb_putc(s, str[i]);
+	if (quote) {
+		sb_putc(s, '"');
 	}
-	sb_putc(s, '"');
+	for (size_t i = 0; i < n;) {
+		const unsigned char *p = (const unsigned char *)str + i;
+		if (*p < 0x80) {
+			if (*p == '"') {
+				sb_putc(s, '"');
+			}
+			sb_putc(s, (char)*p);
+			i++;
+			continue;
+		}
+		/* pandas and DuckDB read UTF-8: a byte that is not becomes U+FFFD. */
+		size_t k = n - i >= 4 ? utf8_len(p) : 0;
+		if (!k && n - i < 4) {
+			char tmp[5] = { 0 };
+			memcpy(tmp, p, n - i);
+			k = utf8_len((const unsigned char *)tmp);
+		}
+		if (k) {
+			sb_mem(s, p, k);
+			i += k;
+		} else {
+			SB_LIT(s, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	if (quote) {
+		sb_putc(s, '"');
+	}
 }

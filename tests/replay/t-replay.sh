@@ -13,7 +13,7 @@ check "json: every line parses, types and fields as documented" $PY - b.json <<'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
 types = [r["type"] for r in rows]
-assert types.count("syscall") == 13, types
+assert types.count("syscall") == 11, types
 assert types.count("process") == 2 and types.count("fork") == 2 and types.count("exit") == 3
 assert types.count("sample") == 2 and types.count("loss") == 1 and types.count("hostcpu") == 1
 for r in rows:
@@ -34,13 +34,13 @@ PYEOF
 
 # ---- CSV ----
 "$SYSREC" replay --format csv basic.trace >b.csv
-check "csv: header and 13 syscall rows load with python csv" $PY - b.csv <<'PYEOF'
+check "csv: header and 11 syscall rows load with python csv" $PY - b.csv <<'PYEOF'
 import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8", errors="surrogateescape")))
-assert len(rows) == 13, len(rows)
+rows = list(csv.DictReader(open(sys.argv[1], newline="", encoding="utf-8")))
+assert len(rows) == 11, len(rows)
 assert list(rows[0].keys()) == "time,ts_ns,pid,tid,comm,syscall,nr,ret,errno,duration_ns,state,path,args".split(",")
 w = [r for r in rows if r["path"].startswith("/tmp/we")][0]
-assert w["path"].startswith('/tmp/we"ird,na\nme') and w["errno"] == "EACCES" and w["state"] == "error"
+assert w["path"] == '/tmp/we"ird,na\nme\x01\ufffd' and w["errno"] == "EACCES" and w["state"] == "error"
 states = sorted(set(r["state"] for r in rows))
 assert states == ["error", "noreturn", "ok", "unfinished"], states
 assert all(r["ret"] == "" for r in rows if r["state"] in ("unfinished", "noreturn"))
@@ -67,7 +67,7 @@ for e in ev:
     if e["ph"] == "X":
         assert e["dur"] >= 0 and "tid" in e
 x = [e for e in ev if e["ph"] == "X"]
-assert len(x) == 11 + 6, len(x)
+assert len(x) == 9 + 6, len(x)
 names = {(e["name"], e["pid"], e["tid"]): e["args"]["name"] for e in ev if e["ph"] == "M"}
 assert names[("process_name", 100, 100)] == "demo" and names[("thread_name", 100, 101)] == "worker"
 assert names[("process_name", 200, 200)] == "other"
@@ -104,11 +104,11 @@ check "merged output is in time order" bash -c \
 
 # ---- --since seeks (big file with many chunks) and equals plain filtering ----
 "$MKSAMPLE" big big.trace 200000
-"$SYSREC" replay big.trace >big.txt
-"$SYSREC" replay --since 0.05 --until 0.0501 big.trace >since.txt
-awk '$1 >= 0.05 && $1 <= 0.0501' big.txt >since-want.txt
+"$SYSREC" replay --format csv big.trace >big.csv
+"$SYSREC" replay --format csv --since 0.05 --until 0.0501 big.trace >since.txt
+awk -F, 'NR == 1 || ($1 >= 0.05 && $1 <= 0.0501)' big.csv >since-want.txt
 check "--since/--until on a big trace equals filtering the full output" cmp -s since.txt since-want.txt
-is "--since window is not empty" "$([ -s since.txt ] && echo yes)" yes
+check "--since window is not empty" test "$(wc -l <since.txt)" -gt 10
 
 # ---- closed pipe ----
 "$SYSREC" replay big.trace 2>pipe.err | head -n 3 >/dev/null

@@ -75,6 +75,11 @@ static void csv(void)
 	sb_putc(&sb, '|');
 	sb_csv_field(&sb, "two\nlines", 9);
 	is_str(str(), "plain|\"a,b\"|\"say \"\"hi\"\"\"|\"two\nlines\"", "CSV quoting per RFC 4180");
+	sb.len = 0;
+	sb_csv_field(&sb, "caf\xc3\xa9\xff", 6);
+	sb_putc(&sb, '|');
+	sb_csv_field(&sb, "x\xe2\x82", 3);
+	is_str(str(), "caf\xc3\xa9\xef\xbf\xbd|x\xef\xbf\xbd\xef\xbf\xbd", "CSV is UTF-8: stray bytes become U+FFFD");
 }
 
 static void growth(void)
