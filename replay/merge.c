@@ -270,8 +270,11 @@ int rp_run(struct replay *rp)
 	if (rc) {
 		goto out;
 	}
-	/* --stats describes whole files: no seeking past their start. */
-	if (rp->has_since && !rp->o->stats) {
+	/*
+	 * --stats describes whole files: no seeking past their start. --comm
+	 * needs the exec and comm events before --since to know the names.
+	 */
+	if (rp->has_since && !rp->o->stats && !rp->o->ncomms) {
 		for (unsigned i = 0; i < rp->nin; i++) {
 			struct rp_input *in = &rp->in[i];
 			struct sr_error err;

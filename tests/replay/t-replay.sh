@@ -102,6 +102,10 @@ is "merge prints every line of both files" "$n12" "$((n1 + n2))"
 check "merged output is in time order" bash -c \
 	"'$SYSREC' replay basic.trace second.trace | grep -v '+++ process' | awk '{ if (\$1 < last) exit 1; last = \$1 }'"
 
+"$MKSAMPLE" otherboot otherboot.trace
+"$SYSREC" replay -t basic.trace otherboot.trace >ob.txt
+check "files of another boot merge by their wall clock" cmp -s ob.txt both.txt
+
 # ---- --since seeks (big file with many chunks) and equals plain filtering ----
 "$MKSAMPLE" big big.trace 200000
 "$SYSREC" replay --format csv big.trace >big.csv

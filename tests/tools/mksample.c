@@ -5,6 +5,8 @@
  *
  *   mksample basic OUT    one process with a thread and a child: every event kind
  *   mksample second OUT   another process interleaved with "basic" (merge tests)
+ *   mksample otherboot OUT  "second" recorded on another boot: same wall-clock
+ *                         times, boot clock 4000 s later (merge by wall clock)
  *   mksample long OUT     11 getpid calls spread over 1 s (--speed tests)
  *   mksample big OUT N    N syscalls of a busy two-thread process (benchmarks)
  *
@@ -67,6 +69,10 @@ static char **names_table(size_t *n)
 	return fallback;
 }
 
+/* Boot clock shift of the trace being written (otherboot), and its boot id. */
+static uint64_t shift_ns;
+static const char *boot_id = "6c0b1e5e-0000-4000-8000-000000000001";
+
 static void open_trace(const char *path, const char *kind, uint32_t chunk_events)
 {
 	static Sysrec__Header h;
@@ -81,13 +87,13 @@ static void open_trace(const char *path, const char *kind, uint32_t chunk_events
 	h.kernel_release = "6.18.0-test";
 	h.kernel_version = "#1 SMP PREEMPT_DYNAMIC";
 	h.arch = "x86_64";
-	h.boot_id = "6c0b1e5e-0000-4000-8000-000000000001";
+	h.boot_id = (char *)boot_id;
 	h.recorder = "mksample";
 	cmd[0] = "mksample";
 	cmd[1] = (char *)kind;
 	h.command_line = cmd;
 	h.n_command_line = 2;
-	h.clock_boot_ns = BASE_NS;
+	h.clock_boot_ns = BASE_NS + shift_ns;
 	h.clock_realtime_ns = WALL_S * 1000000000ll;
 	h.abi = "x86_64";
 	h.syscall_names = names_table(&h.n_syscall_names);
@@ -112,7 +118,7 @@ static void sc(uint64_t ts, uint32_t tid, uint32_t pid, uint32_t nr, int64_t ret
 {
 	struct sr_syscall s = { 0 };
 
-	s.ts = ts;
+	s.ts = ts + shift_ns;
 	s.tid = tid;
 	s.tgid = pid;
 	s.nr = nr;
@@ -336,12 +342,16 @@ int main(int argc, char **argv)
 		basic(argv[2]);
 	} else if (argc >= 3 && !strcmp(argv[1], "second")) {
 		second(argv[2]);
+	} else if (argc >= 3 && !strcmp(argv[1], "otherboot")) {
+		shift_ns = 4000000000000ull;
+		boot_id = "6c0b1e5e-0000-4000-8000-000000000002";
+		second(argv[2]);
 	} else if (argc >= 3 && !strcmp(argv[1], "long")) {
 		long_trace(argv[2]);
 	} else if (argc >= 4 && !strcmp(argv[1], "big")) {
 		big(argv[2], strtoull(argv[3], NULL, 10));
 	} else {
-		fprintf(stderr, "usage: mksample basic|second|long OUT | mksample big OUT N\n");
+		fprintf(stderr, "usage: mksample basic|second|otherboot|long OUT | mksample big OUT N\n");
 		return 2;
 	}
 	return 0;
