@@ -241,8 +241,8 @@ static void table(struct replay *rp, struct sum_row **v, size_t n)
 		rp_emit(rp);
 	}
 	sb_str(s, rule);
-	sb_printf(s, "%6.2f %11.6f %11s %9llu ", 100.0, tns / 1e9, "",
-		  (unsigned long long)tcalls);
+	sb_printf(s, "%6.2f %11.6f %11llu %9llu ", 100.0, tns / 1e9,
+		  (unsigned long long)(tcalls ? tns / tcalls / 1000 : 0), (unsigned long long)tcalls);
 	if (terr) {
 		sb_printf(s, "%9llu ", (unsigned long long)terr);
 	} else {
