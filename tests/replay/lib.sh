@@ -16,8 +16,8 @@ replay_setup() {
 	local size
 	size=$(stat -c %s basic.trace)
 	# A cut mid-frame (a killed recorder) and one flipped byte (a bad disk).
-	head -c $((size * 6 / 10)) basic.trace >cut.trace
+	head -c $((size * 85 / 100)) basic.trace >cut.trace
 	cp basic.trace flip.trace
-	printf '\xa5' | dd of=flip.trace bs=1 seek=$((size / 2)) conv=notrunc status=none
+	printf '\xa5' | dd of=flip.trace bs=1 seek=$((size * 80 / 100)) conv=notrunc status=none
 	echo "this is not a trace" >notatrace.txt
 }
