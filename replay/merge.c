@@ -156,7 +156,11 @@ static void input_advance(struct replay *rp, struct rp_input *in)
 
 	in->have = false;
 	while (!in->done) {
-		memset(&err, 0, sizeof(err));
+		/* Cheap reset: the library fills the whole struct when it reports. */
+		err.status = SR_OK;
+		err.sys_errno = 0;
+		err.offset = err.frame = 0;
+		err.msg[0] = '\0';
 		enum sr_status st = sr_reader_next(in->r, &in->ev, &err);
 		if (st == SR_OK) {
 			in->key = (int64_t)in->ev.ts + in->offset;
