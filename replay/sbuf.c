@@ -96,7 +96,13 @@ void sb_secs(struct sbuf *s, int64_t ns, int digits)
 	if (digits > 9) {
 		digits = 9;
 	}
-	uint64_t frac = (u % 1000000000u) / div[digits];
+	uint64_t frac = u % 1000000000u;
+	/* Constant divisors for the common cases: the compiler turns them into multiplies. */
+	if (digits == 6) {
+		frac /= 1000u;
+	} else if (digits != 9) {
+		frac /= div[digits];
+	}
 	char tmp[10];
 	for (int i = digits - 1; i >= 0; i--) {
 		tmp[i] = (char)('0' + frac % 10);
