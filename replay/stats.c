@@ -4,6 +4,7 @@
  * processes, frames, bytes, losses, damage). It describes whole files, so it
  * counts every event read, before any filter.
  */
+#include <string.h>
 #include <time.h>
 
 #include "replay.h"
@@ -91,6 +92,19 @@ static void file_stats(struct replay *rp, struct rp_input *in)
 	struct sr_reader_stats rs;
 
 	sr_reader_get_stats(in->r, &rs);
+	{
+		/*
+		 * The reader looks for the footer index only when asked to seek;
+		 * all events are read by now, so a seek costs nothing but that look.
+		 */
+		struct sr_reader_stats after;
+		struct sr_error err;
+		memset(&err, 0, sizeof(err));
+		sr_reader_seek_time(in->r, UINT64_MAX, &err);
+		sr_reader_get_stats(in->r, &after);
+		rs.has_index = after.has_index;
+		rs.index_rebuilt = after.index_rebuilt;
+	}
 	line(s, "file:", in->path);
 	if (h) {
 		line(s, "host:", h->hostname);
@@ -157,15 +171,17 @@ static void file_stats(struct replay *rp, struct rp_input *in)
 	sb_printf(s, "%-16s %llu in %llu loss records\n", "lost events:",
 		  (unsigned long long)st->lost, (unsigned long long)st->losses);
 	sb_printf(s, "%-16s %llu (index %s)\n", "frames:", (unsigned long long)rs.frames,
-		  rs.has_index ? "present" : rs.index_rebuilt ? "rebuilt by scanning" : "absent");
+		  rs.has_index ? "present" :
+		  rs.index_rebuilt ? "missing, rebuilt by scanning" : "not checked: input not seekable");
 	sb_printf(s, "%-16s %llu", "bytes:", (unsigned long long)rs.bytes);
 	if (st->events) {
 		sb_printf(s, " (%.2f bytes/event)", (double)rs.bytes / st->events);
 	}
 	sb_putc(s, '\n');
 	if (rs.damaged || in->damage) {
-		sb_printf(s, "%-16s %llu damaged spots, %llu bytes skipped\n", "damage:",
-			  (unsigned long long)(rs.damaged > in->damage ? rs.damaged : in->damage),
+		uint64_t d = rs.damaged > in->damage ? rs.damaged : in->damage;
+		sb_printf(s, "%-16s %llu damaged spot%s, %llu bytes skipped\n", "damage:",
+			  (unsigned long long)d, d == 1 ? "" : "s",
 			  (unsigned long long)rs.skipped_bytes);
 	} else {
 		line(s, "damage:", "none");
