@@ -133,6 +133,32 @@ is "a flipped byte exits 1" "$?" 1
 check "... reports the damage" grep -q "damaged trace: flip.trace" flip.err
 check "... and goes on after it (last event still printed)" grep -q "killed by SIGSEGV" flip.txt
 
+# ---- damaged in many ways: never a crash, always exit 0 or 1 ----
+$PY - basic.trace <<'PYEOF'
+import random, sys
+data = open(sys.argv[1], "rb").read()
+rnd = random.Random(4)
+for i in range(60):
+    b = bytearray(data)
+    for _ in range(rnd.choice((1, 2, 8))):
+        b[rnd.randrange(16, len(b))] ^= 1 << rnd.randrange(8)
+    if i % 5 == 0:
+        b = b[:rnd.randrange(16, len(b))]
+    open("fz%02d.trace" % i, "wb").write(bytes(b))
+PYEOF
+bad=
+for f in fz*.trace; do
+	for fmt in text json csv perfetto; do
+		"$SYSREC" replay --samples --format $fmt "$f" >/dev/null 2>&1
+		rc=$?
+		[ $rc -le 1 ] || bad="$bad $f:$fmt:$rc"
+	done
+	"$SYSREC" replay --stats --summary "$f" >/dev/null 2>&1
+	rc=$?
+	[ $rc -le 1 ] || bad="$bad $f:summary:$rc"
+done
+is "60 randomly damaged traces: every format exits 0 or 1" "$bad" ""
+
 # ---- stdin, -o ----
 cat basic.trace | "$SYSREC" replay - >stdin.txt
 check "standard input equals the file" cmp -s stdin.txt full.txt
