@@ -18,6 +18,7 @@
 
 struct imp_opts {
 	const char *label;       /* --label: overrides every derived process label */
+	const char *abi;         /* --abi for name-based imports (strace, lid-ds); NULL = x86_64 */
 	int level;               /* zstd level, 0 = default */
 	int argc;                /* the importer's own command line, for the header */
 	char **argv;
@@ -95,6 +96,26 @@ int imp_writer_fail(struct sr_writer *w, const char *out, const struct sr_error 
 
 /* Read a whole file into memory (NUL-terminated). "-" = stdin. */
 int imp_read_file(const char *path, char **buf, size_t *len);
+
+/* A map from 32-bit keys (tids) to 32-bit values, open addressing. */
+struct imp_map {
+	uint32_t *keys;
+	uint32_t *vals;
+	uint8_t *used;
+	size_t cap, n;
+};
+/* Pointer to KEY's value, inserted as VAL0 when absent; NULL when out of memory. */
+uint32_t *imp_map_get(struct imp_map *m, uint32_t key, uint32_t val0, bool *added);
+uint32_t *imp_map_find(const struct imp_map *m, uint32_t key);
+void imp_map_free(struct imp_map *m);
+
+/* Warn once per distinct NAME (unknown syscall names); returns true the first time. */
+struct imp_names {
+	char **v;
+	size_t n;
+};
+bool imp_names_first(struct imp_names *s, const char *name);
+void imp_names_free(struct imp_names *s);
 
 /* Small helpers */
 uint64_t imp_parse_u64(const char **p);

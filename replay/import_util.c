@@ -295,3 +295,117 @@ bool imp_parse_i64(const char **pp, int64_t *v)
 	*pp = p;
 	return true;
 }
+
+static size_t map_slot(const struct imp_map *m, uint32_t key)
+{
+	uint32_t h = key * 2654435761u;
+
+	return (size_t)h & (m->cap - 1);
+}
+
+uint32_t *imp_map_find(const struct imp_map *m, uint32_t key)
+{
+	if (!m->cap) {
+		return NULL;
+	}
+	for (size_t i = map_slot(m, key);; i = (i + 1) & (m->cap - 1)) {
+		if (!m->used[i]) {
+			return NULL;
+		}
+		if (m->keys[i] == key) {
+			return &m->vals[i];
+		}
+	}
+}
+
+static int map_grow(struct imp_map *m)
+{
+	struct imp_map nm = { 0 };
+
+	nm.cap = m->cap ? m->cap * 2 : 256;
+	nm.keys = malloc(nm.cap * sizeof(*nm.keys));
+	nm.vals = malloc(nm.cap * sizeof(*nm.vals));
+	nm.used = calloc(nm.cap, 1);
+	if (!nm.keys || !nm.vals || !nm.used) {
+		imp_map_free(&nm);
+		return -1;
+	}
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->used[i]) {
+			size_t j = map_slot(&nm, m->keys[i]);
+			while (nm.used[j]) {
+				j = (j + 1) & (nm.cap - 1);
+			}
+			nm.used[j] = 1;
+			nm.keys[j] = m->keys[i];
+			nm.vals[j] = m->vals[i];
+		}
+	}
+	nm.n = m->n;
+	imp_map_free(m);
+	*m = nm;
+	return 0;
+}
+
+uint32_t *imp_map_get(struct imp_map *m, uint32_t key, uint32_t val0, bool *added)
+{
+	uint32_t *v = imp_map_find(m, key);
+	size_t i;
+
+	if (added) {
+		*added = false;
+	}
+	if (v) {
+		return v;
+	}
+	if ((m->n + 1) * 2 > m->cap && map_grow(m) < 0) {
+		return NULL;
+	}
+	for (i = map_slot(m, key); m->used[i]; i = (i + 1) & (m->cap - 1)) {
+	}
+	m->used[i] = 1;
+	m->keys[i] = key;
+	m->vals[i] = val0;
+	m->n++;
+	if (added) {
+		*added = true;
+	}
+	return &m->vals[i];
+}
+
+void imp_map_free(struct imp_map *m)
+{
+	free(m->keys);
+	free(m->vals);
+	free(m->used);
+	memset(m, 0, sizeof(*m));
+}
+
+bool imp_names_first(struct imp_names *s, const char *name)
+{
+	char **nv;
+
+	for (size_t i = 0; i < s->n; i++) {
+		if (!strcmp(s->v[i], name)) {
+			return false;
+		}
+	}
+	nv = realloc(s->v, (s->n + 1) * sizeof(*nv));
+	if (nv) {
+		s->v = nv;
+		s->v[s->n] = strdup(name);
+		if (s->v[s->n]) {
+			s->n++;
+		}
+	}
+	return true;
+}
+
+void imp_names_free(struct imp_names *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		free(s->v[i]);
+	}
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
