@@ -519,7 +519,7 @@ static void set_str(struct ld_ctx *c, struct sr_syscall *sc, int i, const char *
 }
 
 /* Paths from the entry's and exit's words into the call's PATH/FD arguments. */
-static void ld_paths(struct ld_ctx *c, struct sr_syscall *sc, const char *args)
+static void ld_paths(struct ld_ctx *c, struct sr_syscall *sc, const char *args, bool fd_is_ret)
 {
 	static const char *const path_keys[] = { "name", "path", "filename", "pathname",
 						 "oldpath", "newpath", "target", "linkpath" };
@@ -546,7 +546,7 @@ static void ld_paths(struct ld_ctx *c, struct sr_syscall *sc, const char *args)
 			set_str(c, sc, path_pos[k++], v, par ? (size_t)(par - v) : n);
 		}
 	}
-	if (fd_pos >= 0) {
+	if (fd_pos >= 0 && !fd_is_ret) {
 		v = ld_arg(args, "fd", &n);
 		if (v && (pp = fd_path(v, n, &pl)) && pl) {
 			set_str(c, sc, fd_pos, pp, pl);
@@ -629,7 +629,7 @@ static void ld_flush(struct ld_ctx *c, uint32_t tid, struct ld_pending *pd)
 		sc.flags = SR_SC_UNFINISHED;
 		c->st->unfinished++;
 	}
-	ld_paths(c, &sc, pd->args);
+	ld_paths(c, &sc, pd->args, false);
 	ld_write_sc(c, &sc);
 }
 
@@ -658,6 +658,11 @@ static void ld_event(struct ld_ctx *c, struct ld_line *l)
 	if (!strcmp(name, "procexit")) {
 		struct sr_proc_event pe = { 0 };
 		int64_t v;
+		/* the thread's last call (exit, exit_group) ends here */
+		pd = ld_pend(c, l->tid);
+		if (pd) {
+			ld_flush(c, l->tid, pd);
+		}
 		pe.ts = l->ts;
 		pe.kind = SR_PROC_EXIT;
 		pe.tid = (int32_t)ld_id(c, l->tid);
@@ -723,6 +728,7 @@ static void ld_event(struct ld_ctx *c, struct ld_line *l)
 	int64_t v;
 	size_t n;
 	const char *res;
+	bool fd_is_ret = false;
 
 	if (pd->used && strcmp(pd->name, name)) {
 		/* the exit of another call: its own entry was lost */
@@ -736,6 +742,12 @@ static void ld_event(struct ld_ctx *c, struct ld_line *l)
 		pd->used = false;
 	} else {
 		uint32_t nr;
+		if ((!strcmp(name, "clone") || !strcmp(name, "clone3") || !strcmp(name, "fork") ||
+		     !strcmp(name, "vfork")) &&
+		    (res = ld_arg(l->args, "res", &n)) && imp_parse_i64(&res, &v) && v == 0) {
+			/* the child's half of its parent's clone: not a call of its own */
+			return;
+		}
 		if (!ld_lookup(c, name, &nr)) {
 			return;
 		}
@@ -748,14 +760,16 @@ static void ld_event(struct ld_ctx *c, struct ld_line *l)
 	if ((res = ld_arg(l->args, "res", &n)) && imp_parse_i64(&res, &v)) {
 		sc.ret = v;
 	} else if (!strncmp(l->args, "fd=", 3)) {
+		/* open, socket, accept...: the exit's leading fd= is the result */
 		const char *q = l->args + 3;
 		if (imp_parse_i64(&q, &v)) {
 			sc.ret = v;
 		}
+		fd_is_ret = true;
 	}
-	ld_paths(c, &sc, l->args);
+	ld_paths(c, &sc, l->args, fd_is_ret);
 	if (had_entry) {
-		ld_paths(c, &sc, pd->args);
+		ld_paths(c, &sc, pd->args, false);
 	}
 	ld_write_sc(c, &sc);
 
