@@ -916,6 +916,8 @@ struct ld_procs {
 static int ld_recording(struct ld_ctx *c, struct ld_rec *r, const char *label)
 {
 	struct ld_procs pr = { 0 };
+	struct imp_map parents = { 0 }; /* child pid -> parent pid (original ids) */
+	uint32_t *orig_pid = NULL;
 	struct ld_line l;
 	struct sr_error e = { 0 };
 	char *p, *nl;
@@ -932,6 +934,24 @@ static int ld_recording(struct ld_ctx *c, struct ld_rec *r, const char *label)
 			continue;
 		}
 		bool added;
+		if (l.dir == '<' && l.name_len >= 4 &&
+		    (!strncmp(l.name, "clone ", 6) || !strncmp(l.name, "fork ", 5) ||
+		     !strncmp(l.name, "vfork ", 6) || !strncmp(l.name, "clone3 ", 7))) {
+			/* a new process's parent, for its process table entry */
+			const char *res = l.args;
+			int64_t child;
+			if (!strncmp(res, "res=", 4) && (res += 4, imp_parse_i64(&res, &child)) &&
+			    child > 0) {
+				const char *eol = strchr(l.args, '\n');
+				const char *th = strstr(l.args, "CLONE_THREAD");
+				if (!th || (eol && th > eol)) {
+					uint32_t *pp = imp_map_get(&parents, (uint32_t)child, l.pid, NULL);
+					if (!pp) {
+						goto oom;
+					}
+				}
+			}
+		}
 		uint32_t *ix = imp_map_get(&pr.ix, l.pid, (uint32_t)pr.n, &added);
 		if (!ix) {
 			goto oom;
@@ -943,13 +963,17 @@ static int ld_recording(struct ld_ctx *c, struct ld_rec *r, const char *label)
 			size_t cap = pr.cap ? pr.cap * 2 : 64;
 			struct sr_procinfo *nv = realloc(pr.v, cap * sizeof(*nv));
 			char *nc = realloc(pr.comms, cap * 16);
+			uint32_t *no = realloc(orig_pid, cap * sizeof(*no));
 			if (nv) {
 				pr.v = nv;
 			}
 			if (nc) {
 				pr.comms = nc;
 			}
-			if (!nv || !nc) {
+			if (no) {
+				orig_pid = no;
+			}
+			if (!nv || !nc || !no) {
 				goto oom;
 			}
 			pr.cap = cap;
@@ -958,6 +982,7 @@ static int ld_recording(struct ld_ctx *c, struct ld_rec *r, const char *label)
 		memset(q, 0, sizeof(*q));
 		snprintf(pr.comms + pr.n * 16, 16, "%.*s", (int)l.comm_len, l.comm);
 		q->pid = (int32_t)ld_id(c, l.pid);
+		orig_pid[pr.n] = l.pid;
 		q->uid = l.uid;
 		q->start_ns = l.ts;
 		q->label = label;
@@ -965,7 +990,12 @@ static int ld_recording(struct ld_ctx *c, struct ld_rec *r, const char *label)
 		pr.n++;
 	}
 	for (size_t i = 0; i < pr.n; i++) {
+		uint32_t *pp;
 		pr.v[i].comm = pr.comms + i * 16;
+		pp = imp_map_find(&parents, orig_pid[i]);
+		if (pp) {
+			pr.v[i].ppid = (int32_t)ld_id(c, *pp);
+		}
 	}
 	if (pr.n && sr_writer_process_table(c->w, pr.v, pr.n, &e) != SR_OK) {
 		imp_writer_fail(c->w, c->out, &e);
@@ -1027,6 +1057,8 @@ out:
 	c->npend = c->cappend = 0;
 	imp_map_free(&c->pidx);
 	imp_map_free(&pr.ix);
+	imp_map_free(&parents);
+	free(orig_pid);
 	free(pr.v);
 	free(pr.comms);
 	return rc;
