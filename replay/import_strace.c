@@ -865,6 +865,16 @@ static void parse_line(struct st_ctx *c, char *line, uint32_t default_pid)
 	}
 	(void)tod;
 
+	if (*p == '[' && p[1] != ' ') {
+		/* -i: "[00007f3a2b4c5d6e] " instruction pointer before the call */
+		const char *q = p + 1;
+		while ((*q >= '0' && *q <= '9') || (*q >= 'a' && *q <= 'f') || *q == '?') {
+			q++;
+		}
+		if (*q == ']') {
+			p = skip_sp(q + 1);
+		}
+	}
 	if (!strncmp(p, "+++ ", 4)) {
 		p += 4;
 		if (!strncmp(p, "exited with ", 12) || !strncmp(p, "killed by ", 10)) {
@@ -1026,6 +1036,10 @@ static int parse_file(struct st_ctx *c, const char *path)
 			p[--l] = '\0';
 		}
 		if (!l) {
+			continue;
+		}
+		/* -k: " > /lib/libc.so.6(write+0x14) [0x10e2f4]" stack lines */
+		if (!strncmp(p, " > ", 3)) {
 			continue;
 		}
 		/* the -c/-C summary table ends the trace part of the file */
