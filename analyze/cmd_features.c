@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "analyze.h"
-#include "features.h"
+#include "feature_set.h"
 #include "jsonout.h"
 
 #define DEFAULT_LATENCY_TOP 5

@@ -4,8 +4,8 @@
  * accumulation while reading traces, and the derived figures. The columns
  * are documented in docs/FEATURES.md and in 'sysrec analyze features --help'.
  */
-#ifndef SYSREC_FEATURES_H
-#define SYSREC_FEATURES_H
+#ifndef SYSREC_FEATURE_SET_H
+#define SYSREC_FEATURE_SET_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "features.h"
+#include "feature_set.h"
 #include "proctrack.h"
 
 int ft_init(struct ft_set *s, enum ft_by by, uint64_t window_ns)
