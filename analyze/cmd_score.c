@@ -36,6 +36,7 @@ static void usage(FILE *f)
 		"  -f, --format FMT     text (default) or json\n"
 		"  -k, --top K          list the K most surprising windows (default 10, 0 = none)\n"
 		"      --no-processes   only the per-file lines\n"
+		"  -v, --verbose        speed figures on stderr\n"
 		"  -h, --help           this help\n"
 		"\n"
 		"Exit status: 0, or 1 when a score is above --threshold or a file cannot be read.\n",
@@ -100,6 +101,7 @@ int cmd_analyze_score(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "top", required_argument, NULL, 'k' },
 		{ "no-processes", no_argument, NULL, OPT_NOPROC },
+		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -115,7 +117,7 @@ int cmd_analyze_score(int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "m:t:f:k:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:t:f:k:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			model = optarg;
@@ -142,6 +144,9 @@ int cmd_analyze_score(int argc, char **argv)
 			if (!cli_parse_u64(optarg, &topk) || topk > 100000) {
 				return cli_bad_arg("--top", optarg, "a count from 0 to 100000");
 			}
+			break;
+		case 'v':
+			cli_verbose = 1;
 			break;
 		case OPT_NOPROC:
 			procs = false;
@@ -266,7 +271,7 @@ int cmd_analyze_score(int argc, char **argv)
 			putchar('\n');
 		}
 	}
-	if (!json && se_seconds(e) > 0) {
+	if (se_seconds(e) > 0) {
 		cli_note("%" PRIu64 " syscalls scored in %.3fs (%.1fM/s)", se_calls(e), se_seconds(e),
 			 se_calls(e) / se_seconds(e) / 1e6);
 	}
