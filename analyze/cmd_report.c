@@ -888,7 +888,8 @@ int cmd_analyze_report(int argc, char **argv)
 	uint64_t v;
 
 	c.top = 20;
-	optind = 1;
+	optind = 0;
+	opterr = 0; /* one message of ours, naming the option */
 	while ((opt = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
@@ -917,7 +918,7 @@ int cmd_analyze_report(int argc, char **argv)
 			return cli_finish_stdout(0);
 		default:
 			free(dir);
-			return cli_usage("unknown option or missing argument");
+			return cli_usage("unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {
