@@ -176,8 +176,8 @@ static bool parse_ids(const char *arg, int32_t **out, size_t *n)
 	return true;
 }
 
-/* "a,b" -> strings (the copy of ARG is kept: the list points into it). */
-static bool parse_names(const char *arg, char ***out, size_t *n)
+/* "a,b" -> strings (the copy of ARG is kept in O: the list points into it). */
+static bool parse_names(struct rp_opts *o, const char *arg, char ***out, size_t *n)
 {
 	char *copy = strdup(arg);
 	char *parts[4096];
@@ -186,10 +186,16 @@ static bool parse_names(const char *arg, char ***out, size_t *n)
 	if (!copy) {
 		return false;
 	}
+	char **c = realloc(o->copies, (o->ncopies + 1) * sizeof(*c));
+	if (!c) {
+		free(copy);
+		return false;
+	}
+	o->copies = c;
+	c[o->ncopies++] = copy;
 	k = cli_split_list(copy, parts, 4096);
 	char **v = realloc(*out, (*n + k + 1) * sizeof(*v));
 	if (!v || k == 0) {
-		free(copy);
 		if (v) {
 			*out = v;
 		}
@@ -234,7 +240,7 @@ static int parse_args(struct rp_opts *o, int argc, char **argv)
 			}
 			break;
 		case OPT_COMM:
-			if (!parse_names(optarg, &o->comms, &o->ncomms)) {
+			if (!parse_names(o, optarg, &o->comms, &o->ncomms)) {
 				return cli_bad_arg("--comm", optarg, "command names, e.g. bash,ls");
 			}
 			break;
@@ -244,7 +250,7 @@ static int parse_args(struct rp_opts *o, int argc, char **argv)
 				o->syscalls_negate = true;
 				a++;
 			}
-			if (!parse_names(a, &o->syscalls, &o->nsyscalls)) {
+			if (!parse_names(o, a, &o->syscalls, &o->nsyscalls)) {
 				return cli_bad_arg("--syscall", optarg,
 						   "syscall names or classes, e.g. openat,%net");
 			}
@@ -410,6 +416,10 @@ out_opts:
 	free(o.tids);
 	free(o.comms);
 	free(o.syscalls);
+	for (size_t i = 0; i < o.ncopies; i++) {
+		free(o.copies[i]);
+	}
+	free(o.copies);
 	if (rc == EXIT_USAGE) {
 		return rc;
 	}

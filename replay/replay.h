@@ -136,6 +136,8 @@ struct rp_opts {
 	const char *write_path; /* -w */
 	double speed;         /* 0 = as fast as possible */
 	const char *out_path; /* -o */
+	char **copies;        /* option values the name lists point into */
+	size_t ncopies;
 	int argc;             /* the command line, noted in -w output */
 	char **argv;
 };
