@@ -113,6 +113,8 @@ check "files of another boot merge by their wall clock" cmp -s ob.txt both.txt
 awk -F, 'NR == 1 || ($1 >= 0.05 && $1 <= 0.0501)' big.csv >since-want.txt
 check "--since/--until on a big trace equals filtering the full output" cmp -s since.txt since-want.txt
 check "--since window is not empty" test "$(wc -l <since.txt)" -gt 10
+cat big.trace | "$SYSREC" replay --format csv --since 0.05 --until 0.0501 - >since-pipe.txt
+check "--since on a pipe (no seeking) gives the same rows" cmp -s since-pipe.txt since-want.txt
 
 # ---- closed pipe ----
 "$SYSREC" replay big.trace 2>pipe.err | head -n 3 >/dev/null
