@@ -202,6 +202,7 @@ struct replay {
 	void *sink_state;
 	uint64_t damage;
 	bool stop;              /* output closed: stop quietly */
+	bool live;              /* an input is a pipe: output is flushed by a timer thread */
 	int rc;                 /* runtime failure in a sink */
 };
 

@@ -182,5 +182,11 @@ el=$((($(date +%s%N) - start) / 1000000))
 diag "1 s trace at --speed 4 as a trace took $el ms"
 check "--speed 4 -w - streams a trace (0.1 s .. 2 s)" test "$el" -ge 100 -a "$el" -le 2000
 is "... every event arrives" "$(grep -c getpid speedw.txt)" 11
+# A live consumer prints events as they come, not all at the end.
+"$SYSREC" replay --speed 2 -w - long.trace | "$SYSREC" replay - |
+	while read -r l; do date +%s%N; done >arrivals.txt
+spread=$((($(tail -n 1 arrivals.txt) - $(head -n 1 arrivals.txt)) / 1000000))
+diag "lines of a 0.5 s live stream arrived over $spread ms"
+check "a live consumer's output is flushed while the stream goes on" test "$spread" -ge 200
 
 done_testing
