@@ -12,7 +12,7 @@ replay_setup() {
 	fi
 	cd "$TMP" || exit 1
 	"$MKSAMPLE" basic basic.trace && "$MKSAMPLE" second second.trace &&
-		"$MKSAMPLE" long long.trace || { not_ok "mksample writes the sample traces"; done_testing; }
+		"$MKSAMPLE" long long.trace && "$MKSAMPLE" oddcomm oddcomm.trace || { not_ok "mksample writes the sample traces"; done_testing; }
 	local size
 	size=$(stat -c %s basic.trace)
 	# A cut mid-frame (a killed recorder) and one flipped byte (a bad disk).
