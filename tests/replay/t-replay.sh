@@ -94,6 +94,13 @@ check "-w - | replay - equals the direct replay" cmp -s pipe.txt direct.txt
 "$SYSREC" replay -t basic.trace second.trace >both.txt
 check "-w of two merged files equals their merged replay" cmp -s all.txt both.txt
 
+# A trace with no syscalls at all (everything filtered out by -w).
+"$SYSREC" replay -w none.trace --pid 99999 basic.trace
+is "-w of nothing still writes a valid trace" "$("$SYSREC" replay --samples none.trace | wc -l)" 2
+check "... whose Perfetto export is valid JSON" bash -c "'$SYSREC' replay --format perfetto none.trace | $PY -c 'import json,sys; json.load(sys.stdin)'"
+is "... whose CSV is the header alone" "$("$SYSREC" replay --format csv none.trace | wc -l)" 1
+check "... and whose summary has a zero total" bash -c "'$SYSREC' replay --summary none.trace | grep -q '^100.00    0.000000           0         0           total$'"
+
 # ---- merge ----
 n1=$("$SYSREC" replay basic.trace | wc -l)
 n2=$("$SYSREC" replay second.trace | wc -l)
