@@ -46,6 +46,13 @@ assert states == ["error", "noreturn", "ok", "unfinished"], states
 assert all(r["ret"] == "" for r in rows if r["state"] in ("unfinished", "noreturn"))
 assert sum(int(r["duration_ns"] or 0) for r in rows) == 12000+5000+1000+8000+2000+4000+20000+1500000+3000
 PYEOF
+if command -v sqlite3 >/dev/null; then
+	got=$(sqlite3 :memory: '.mode csv' '.import b.csv t' \
+		"select count(*), sum(cast(duration_ns as integer)), count(errno) filter (where errno <> '') from t")
+	is "csv: loads into sqlite3 (rows, total duration, errors)" "$got" "11,1555000,2"
+else
+	skip "sqlite3 is not installed"
+fi
 "$SYSREC" replay --format csv --samples basic.trace >s.csv
 check "csv --samples: the samples table" $PY - s.csv <<'PYEOF'
 import csv, sys
