@@ -327,14 +327,25 @@ static int on_record(void *ctx, const void *data, size_t size)
 	if (r->werr) {
 		return -1;
 	}
-	static int nowrite = -1;
-	if (nowrite < 0) nowrite = getenv("SYSREC_NOWRITE") != NULL;
-	if (nowrite && type <= SRB_SC_STR) { r->nsyscalls++; return 0; }
 	switch (type) {
 	case SRB_SC:
-		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, true) : 0;
+		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, !r->o->no_args) : 0;
 	case SRB_SC_STR:
 		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, !r->o->no_args) : 0;
+	case SRB_BATCH: {
+		const struct srb_batch *bt = data;
+
+		if (size < offsetof(struct srb_batch, rec) ||
+		    bt->n > (size - offsetof(struct srb_batch, rec)) / sizeof(struct srb_sc)) {
+			return 0;
+		}
+		for (uint32_t i = 0; i < bt->n; i++) {
+			if (on_syscall(r, &bt->rec[i], sizeof(bt->rec[i]), !r->o->no_args)) {
+				return -1;
+			}
+		}
+		return 0;
+	}
 	case SRB_SC_NOARGS:
 		return size >= sizeof(struct srb_sc_noargs) ? on_syscall(r, data, size, false) : 0;
 	case SRB_FORK:
@@ -803,6 +814,7 @@ static int loop(struct rec *r)
 			}
 		}
 		if (now >= next_drops) {
+			rec_bpf_flush_batches(r->bpf);
 			rec_bpf_read_drops(r->bpf, on_drop, r);
 			next_drops = now + DROPS_NS;
 		}
@@ -970,7 +982,12 @@ int rec_run(struct rec_opts *o)
 
 	/* Stop: no new records, then everything that is left. */
 	rec_bpf_detach(r.bpf);
+	/* Let programs that were running on other CPUs finish. */
+	usleep(10000);
 	drain(&r);
+	if (!r.werr) {
+		rec_bpf_drain_batches(r.bpf);
+	}
 	rec_bpf_read_drops(r.bpf, on_drop, &r);
 	if (!r.werr) {
 		write_inflight(&r);
