@@ -45,6 +45,19 @@ check "sysrec help record equals record --help" cmp -s "$TMP/help" "$TMP/help2"
 needs_root
 need_bpf
 
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$SYSREC" record -a -o /dev/null 2>"$TMP/nr.err"
+	is "not root: exit 1" "$?" 1
+	check "not root: says to run as root" grep -q "needs root" "$TMP/nr.err"
+else
+	skip "setpriv is not installed"
+fi
+
+# --user, and the sudo default: CMD runs as that user, the recorder as root
+is "--user nobody: CMD runs as nobody" "$("$SYSREC" record -q --user nobody -o "$TMP/u.trace" -- id -u)" 65534
+is "under sudo: CMD runs as SUDO_UID" \
+	"$(SUDO_UID=65534 SUDO_GID=65534 "$SYSREC" record -q -o "$TMP/u.trace" -- id -u)" 65534
+
 rec /nonexistent-dir/x.trace -- true
 is "unwritable output: exit 1" "$rc" 1
 check "unwritable output: the message names the file" grep -q "/nonexistent-dir/x.trace" "$TMP/rec.err"
