@@ -58,36 +58,41 @@ static void proc_path(char *buf, int pid, const char *name)
  * length or -errno; a missing /proc entry becomes -ESRCH. Short reads are
  * retried because seq_file may hand out a page at a time.
  */
-static ssize_t read_small(const char *path, char *buf, size_t size)
+static ssize_t pread_all(int fd, char *buf, size_t size)
 {
 	size_t len = 0;
-	int fd;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		return errno == ENOENT ? -ESRCH : -errno;
-	}
 	while (len < size - 1) {
-		ssize_t r = read(fd, buf + len, size - 1 - len);
+		ssize_t r = pread(fd, buf + len, size - 1 - len, (off_t)len);
 
 		if (r < 0) {
 			if (errno == EINTR) {
 				continue;
 			}
-			int e = errno;
-
-			close(fd);
 			/* A task that died mid-read answers ESRCH already. */
-			return e == ENOENT ? -ESRCH : -e;
+			return errno == ENOENT ? -ESRCH : -errno;
 		}
 		if (r == 0) {
 			break;
 		}
 		len += (size_t)r;
 	}
-	close(fd);
 	buf[len] = '\0';
 	return (ssize_t)len;
+}
+
+static ssize_t read_small(const char *path, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		return errno == ENOENT ? -ESRCH : -errno;
+	}
+	n = pread_all(fd, buf, size);
+	close(fd);
+	return n;
 }
 
 static const char *skip_blanks(const char *p)
@@ -316,24 +321,18 @@ struct linux_dirent64 {
  * is not "." or "..", call CB(name, arg); non-zero from CB stops and is
  * returned. Returns 0 at the end or -errno (-ESRCH for a missing entry).
  */
-static int walk_dir(const char *path, int (*cb)(const char *name, void *arg), void *arg)
+static int walk_dir_fd(int fd, int (*cb)(const char *name, void *arg), void *arg)
 {
 	char buf[4096] __attribute__((aligned(8)));
-	int fd, rc = 0;
 
-	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0) {
-		return errno == ENOENT ? -ESRCH : -errno;
-	}
 	for (;;) {
 		long n = syscall(SYS_getdents64, fd, buf, sizeof(buf));
 
 		if (n < 0) {
-			rc = errno == ENOENT ? -ESRCH : -errno;
-			goto out;
+			return errno == ENOENT ? -ESRCH : -errno;
 		}
 		if (n == 0) {
-			goto out;
+			return 0;
 		}
 		for (long off = 0; off < n;) {
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + off);
@@ -343,13 +342,24 @@ static int walk_dir(const char *path, int (*cb)(const char *name, void *arg), vo
 			if (nm[0] == '.' && (nm[1] == '\0' || (nm[1] == '.' && nm[2] == '\0'))) {
 				continue;
 			}
-			rc = cb(nm, arg);
+			int rc = cb(nm, arg);
+
 			if (rc) {
-				goto out;
+				return rc;
 			}
 		}
 	}
-out:
+}
+
+static int walk_dir(const char *path, int (*cb)(const char *name, void *arg), void *arg)
+{
+	int fd, rc;
+
+	fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		return errno == ENOENT ? -ESRCH : -errno;
+	}
+	rc = walk_dir_fd(fd, cb, arg);
 	close(fd);
 	return rc;
 }
@@ -362,19 +372,38 @@ static int count_entry(const char *name, void *arg)
 
 /* ---- samples ---- */
 
-int procfs_read_sample(int pid, uint64_t ts, struct sr_sample *out)
+/* Contents of /proc/PID/NAME: through FD with pread when open, else by path. */
+static ssize_t proc_get(int fd, int pid, const char *name, char *buf, size_t size)
+{
+	char path[PROC_PATH_MAX];
+
+	if (fd >= 0) {
+		return pread_all(fd, buf, size);
+	}
+	proc_path(path, pid, name);
+	return read_small(path, buf, size);
+}
+
+/* The sample of PID, from the open files of H when given, else by path. */
+static int sample_fill(int pid, const struct procfs_handle *h, uint64_t ts, struct sr_sample *out)
 {
 	struct stat_fields sf;
 	char path[PROC_PATH_MAX];
-	char buf[4096];
+	/* status grows with the host (Cpus_allowed, Mems_allowed lines). */
+	char buf[8192];
+	uint32_t fds = 0;
 	ssize_t n;
 	int rc;
 
-	if (pid <= 0 || !out) {
-		return -EINVAL;
-	}
 	memset(out, 0, sizeof(*out));
-	rc = read_stat(pid, &sf);
+	n = proc_get(h ? h->stat_fd : -1, pid, "stat", buf, 1024);
+	if (n < 0) {
+		return (int)n;
+	}
+	if (n == 0) {
+		return -ESRCH;
+	}
+	rc = parse_stat(buf, &sf);
 	if (rc < 0) {
 		return rc;
 	}
@@ -391,8 +420,7 @@ int procfs_read_sample(int pid, uint64_t ts, struct sr_sample *out)
 	 * gone, the process was reaped after stat was read: report it gone
 	 * rather than a sample of zeros that would look like a reset.
 	 */
-	proc_path(path, pid, "status");
-	n = read_small(path, buf, sizeof(buf));
+	n = proc_get(h ? h->status_fd : -1, pid, "status", buf, sizeof(buf));
 	if (n == -ESRCH) {
 		return -ESRCH;
 	}
@@ -400,19 +428,94 @@ int procfs_read_sample(int pid, uint64_t ts, struct sr_sample *out)
 		parse_status(buf, out);
 	}
 
-	proc_path(path, pid, "io");
-	n = read_small(path, buf, sizeof(buf));
+	n = proc_get(h ? h->io_fd : -1, pid, "io", buf, sizeof(buf));
 	if (n > 0) {
 		parse_io(buf, out);
 	}
 
-	proc_path(path, pid, "fd");
-	uint32_t fds = 0;
-
-	if (walk_dir(path, count_entry, &fds) == 0) {
+	if (h && h->fd_dir >= 0) {
+		if (lseek(h->fd_dir, 0, SEEK_SET) == 0) {
+			rc = walk_dir_fd(h->fd_dir, count_entry, &fds);
+		} else {
+			rc = -errno;
+		}
+	} else {
+		proc_path(path, pid, "fd");
+		rc = walk_dir(path, count_entry, &fds);
+	}
+	if (rc == 0) {
 		out->fds = fds;
 	}
 	return 0;
+}
+
+int procfs_read_sample(int pid, uint64_t ts, struct sr_sample *out)
+{
+	if (pid <= 0 || !out) {
+		return -EINVAL;
+	}
+	return sample_fill(pid, NULL, ts, out);
+}
+
+int procfs_handle_open(int pid, struct procfs_handle *h)
+{
+	char path[PROC_PATH_MAX];
+	int dir, rc = 0;
+
+	h->pid = pid;
+	h->stat_fd = h->status_fd = h->io_fd = h->fd_dir = -1;
+	if (pid <= 0) {
+		return -EINVAL;
+	}
+	/* Every file through one directory fd: all of the same process. */
+	proc_path(path, pid, NULL);
+	dir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dir < 0) {
+		return errno == ENOENT ? -ESRCH : -errno;
+	}
+	h->stat_fd = openat(dir, "stat", O_RDONLY | O_CLOEXEC);
+	if (h->stat_fd < 0) {
+		rc = errno == ENOENT ? -ESRCH : -errno;
+		goto out;
+	}
+	/* The others may be refused (io needs ptrace access): read what we can. */
+	h->status_fd = openat(dir, "status", O_RDONLY | O_CLOEXEC);
+	h->io_fd = openat(dir, "io", O_RDONLY | O_CLOEXEC);
+	h->fd_dir = openat(dir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+out:
+	close(dir);
+	if (rc < 0) {
+		procfs_handle_close(h);
+	}
+	return rc;
+}
+
+int procfs_handle_sample(const struct procfs_handle *h, uint64_t ts, struct sr_sample *out)
+{
+	if (!h || h->stat_fd < 0 || !out) {
+		return -EINVAL;
+	}
+	return sample_fill(h->pid, h, ts, out);
+}
+
+void procfs_handle_close(struct procfs_handle *h)
+{
+	if (!h) {
+		return;
+	}
+	if (h->stat_fd >= 0) {
+		close(h->stat_fd);
+	}
+	if (h->status_fd >= 0) {
+		close(h->status_fd);
+	}
+	if (h->io_fd >= 0) {
+		close(h->io_fd);
+	}
+	if (h->fd_dir >= 0) {
+		close(h->fd_dir);
+	}
+	h->stat_fd = h->status_fd = h->io_fd = h->fd_dir = -1;
 }
 
 int procfs_read_hostcpu(uint64_t ts, struct sr_hostcpu *out)

@@ -20,6 +20,21 @@
 
 /* One sample of PID at TS (boot-time ns, caller's clock): 0 or -errno. */
 int procfs_read_sample(int pid, uint64_t ts, struct sr_sample *out);
+/*
+ * Sampling one process again and again: its /proc files stay open and are
+ * re-read with pread, which costs about half of procfs_read_sample() and
+ * stays bound to that process (a recycled pid cannot be sampled by mistake:
+ * once the process is reaped, samples return -ESRCH). Four descriptors per
+ * process. procfs_handle_close() of a closed or failed handle is a no-op.
+ */
+struct procfs_handle {
+	int pid;
+	int stat_fd, status_fd, io_fd, fd_dir;
+};
+int procfs_handle_open(int pid, struct procfs_handle *h); /* 0, -ESRCH, -EMFILE, ... */
+int procfs_handle_sample(const struct procfs_handle *h, uint64_t ts, struct sr_sample *out);
+void procfs_handle_close(struct procfs_handle *h);
+
 /* Host CPU ticks from the first line of /proc/stat. */
 int procfs_read_hostcpu(uint64_t ts, struct sr_hostcpu *out);
 
