@@ -1027,6 +1027,10 @@ int rec_run(struct rec_opts *o)
 			 "where and when; use a larger --buffer-size or a narrower --syscalls",
 			 (unsigned long long)r.nlost);
 	}
+	if (r.launched && !r.child_done && (r.werr || !o->quiet)) {
+		cli_warn("the command (pid %d) is still running and no longer recorded",
+			 r.child.pid);
+	}
 	if (r.werr) {
 		status = 1;
 	} else if (r.launched && r.child_done) {
@@ -1034,10 +1038,6 @@ int rec_run(struct rec_opts *o)
 			 : WIFSIGNALED(r.child_status) ? 128 + WTERMSIG(r.child_status)
 						       : 1;
 	} else if (r.launched) {
-		if (!o->quiet) {
-			cli_warn("the command (pid %d) is still running and no longer recorded",
-				 r.child.pid);
-		}
 		status = r.stop_signal ? 128 + r.stop_signal : 0;
 	} else {
 		status = 0;

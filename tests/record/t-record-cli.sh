@@ -62,6 +62,21 @@ rec /nonexistent-dir/x.trace -- true
 is "unwritable output: exit 1" "$rc" 1
 check "unwritable output: the message names the file" grep -q "/nonexistent-dir/x.trace" "$TMP/rec.err"
 
+# full disk: exit 1 naming the cause; the file ends on a whole frame
+mkdir -p "$TMP/full"
+if mount -t tmpfs -o size=96k tmpfs "$TMP/full" 2>/dev/null; then
+	"$SYSREC" record -q -o "$TMP/full/x.trace" -- "$WL/syscall_mix" 20000 2>"$TMP/full.err"
+	is "full disk: exit 1" "$?" 1
+	check "full disk: says 'No space left on device'" grep -q "No space left on device" "$TMP/full.err"
+	pkill_pid=$(dump "$TMP/full/x.trace" | awk -F'\t' '$1=="PROCINFO" {print $3; exit}')
+	[ -n "$pkill_pid" ] && kill "$pkill_pid" 2>/dev/null
+	is "full disk: the trace reads up to the cut (header, process table, damage reported)" \
+		"$(dump "$TMP/full/x.trace" | awk -F'\t' '{print $1}' | sort -u | tr '\n' ' ')" "DAMAGE HDR PROCINFO "
+	umount "$TMP/full"
+else
+	skip "full disk: cannot mount a small tmpfs"
+fi
+
 # default name, said on stderr
 (cd "$TMP" && "$SYSREC" record --sample-interval 0 -- true 2>"$TMP/def.err")
 name=$(ls "$TMP" | grep -E '^sysrec-[0-9]{8}-[0-9]{6}\.trace$' | head -1)
