@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -995,10 +996,19 @@ int rec_run(struct rec_opts *o)
 	t1 = now_boot();
 	totals = make_totals(&r);
 	if (r.w) {
+		struct stat sb;
+
+		if (!r.werr) {
+			wfail(&r, sr_writer_flush(r.w, &r.err));
+		}
 		bytes = sr_writer_bytes(r.w);
 		st = sr_writer_close(r.w, r.werr ? NULL : &totals, &r.err);
 		r.w = NULL;
 		wfail(&r, st);
+		/* The file's size also counts the totals, index and trailer. */
+		if (strcmp(o->output, "-") && !stat(o->output, &sb) && S_ISREG(sb.st_mode)) {
+			bytes = sb.st_size;
+		}
 	}
 	if (r.werr) {
 		if (r.err.status == SR_IO && r.err.sys_errno) {
@@ -1021,6 +1031,15 @@ int rec_run(struct rec_opts *o)
 			(unsigned long long)events, (unsigned long long)r.nsyscalls,
 			(unsigned long long)r.nproc, (unsigned long long)r.nsamples,
 			(unsigned long long)r.nlost, sz, events ? (double)bytes / events : 0.0, d);
+	}
+	if (cli_verbose) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		cli_note("recorder CPU %.3fs user %.3fs system, peak RSS %ld KiB (ring buffer %llu KiB)",
+			 ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+			 ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
+			 (unsigned long long)o->buffer_size / 1024);
 	}
 	if (r.nlost) {
 		cli_warn("%llu events were lost (kernel ring buffer full): the trace records "
