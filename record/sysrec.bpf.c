@@ -90,7 +90,8 @@ static __always_inline void count_drops(__u32 where, __u64 n)
 		d->first_ns = now;
 	}
 	d->last_ns = now;
-	d->count += n;
+	/* Atomic: a task preempted here must not lose another's count. */
+	__sync_fetch_and_add(&d->count, n);
 }
 
 static __always_inline void count_drop(__u32 where)

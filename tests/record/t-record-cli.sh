@@ -98,7 +98,7 @@ is "--syscalls %file: openat and access, no getpid/mmap" \
 	"$(count "$TMP/cls.tsv" '$1=="SC" && $5=="openat" && $9 ~ /proc.self.stat/')/$(count "$TMP/cls.tsv" '$1=="SC" && ($5=="getpid" || $5=="mmap")')" "10/0"
 
 # --max-size alone stops; with --rotate a ring of files
-rec "$TMP/ms.trace" --max-size 64k --sample-interval 0 -- "$WL/spin_getppid" 30
+rec "$TMP/ms.trace" --max-size 64k --sample-interval 0 -- "$WL/syscall_mix" 2000000
 pid=$(dump "$TMP/ms.trace" | awk -F'\t' '$1=="EXEC" {print $3; exit}')
 [ -n "$pid" ] && kill "$pid" 2>/dev/null
 is "--max-size: recording stops with reason max-size" \
