@@ -875,6 +875,7 @@ int rec_run(struct rec_opts *o)
 	uint64_t t0, t1, bytes = 0;
 	Sysrec__Totals totals;
 	enum sr_status st;
+	bool epipe = false;
 
 	r.child.go_fd = -1;
 	cfg.mode = o->all ? SRB_MODE_ALL : o->cgroup ? SRB_MODE_CGROUP : SRB_MODE_PIDS;
@@ -1010,6 +1011,11 @@ int rec_run(struct rec_opts *o)
 			bytes = sb.st_size;
 		}
 	}
+	/* The reader of -o - went away (| head): a quiet, normal stop. */
+	if (r.werr && r.err.sys_errno == EPIPE && !strcmp(o->output, "-")) {
+		r.werr = SR_OK;
+		epipe = true;
+	}
 	if (r.werr) {
 		if (r.err.status == SR_IO && r.err.sys_errno) {
 			cli_err("cannot write the trace to '%s': %s (the file ends at the last "
@@ -1018,7 +1024,7 @@ int rec_run(struct rec_opts *o)
 			cli_err("cannot write the trace to '%s': %s", o->output, r.err.msg);
 		}
 	}
-	if (!o->quiet) {
+	if (!o->quiet && !epipe) {
 		uint64_t events = r.nsyscalls + r.nproc + r.nsamples;
 		char sz[32], d[32];
 
@@ -1046,7 +1052,7 @@ int rec_run(struct rec_opts *o)
 			 "where and when; use a larger --buffer-size or a narrower --syscalls",
 			 (unsigned long long)r.nlost);
 	}
-	if (r.launched && !r.child_done && (r.werr || !o->quiet)) {
+	if (r.launched && !r.child_done && (r.werr || !o->quiet) && !epipe) {
 		cli_warn("the command (pid %d) is still running and no longer recorded",
 			 r.child.pid);
 	}

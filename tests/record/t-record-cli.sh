@@ -91,6 +91,11 @@ is "-o -: the trace streams through a pipe (2000 getppid)" \
 	"$(count "$TMP/pipe.tsv" '$1=="SC" && $5=="getppid"')" 2000
 is "-o -: totals at the end" "$(count "$TMP/pipe.tsv" '$1=="TOTALS"')" 1
 
+# the reader of -o - goes away: a quiet stop
+"$SYSREC" record -o - -a --duration 5s 2>"$TMP/epipe.err" | head -c 100 >/dev/null
+is "-o - into head: exit 0" "${PIPESTATUS[0]}" 0
+is "-o - into head: nothing on stderr" "$(cat "$TMP/epipe.err")" ""
+
 # --syscalls class
 rec "$TMP/cls.trace" --syscalls %file --sample-interval 0 -- "$WL/syscall_mix" 10
 dump "$TMP/cls.trace" >"$TMP/cls.tsv"
