@@ -146,6 +146,13 @@ if [ -x "$SYSREC" ] && "$SYSREC" record -o "$TMP/probe.trace" -- true >/dev/null
 	[ -s "$TMP/probe.trace" ]; then
 	sysrec_ok=1
 fi
+# The kernel ring buffer's size (header), to tell the recorder's own memory
+# from the buffer it maps.
+ring_kb=""
+if [ $sysrec_ok = 1 ] && [ -x "$TOOLS/trdump" ]; then
+	ring_kb=$("$TOOLS/trdump" "$TMP/probe.trace" 2>/dev/null |
+		awk -F'\t' '$1 == "HDR" && $7 > 0 { printf "%d", $7 / 1024; exit }')
+fi
 rm -f "$TMP/probe.trace"
 
 cfgs=(untraced)
@@ -424,7 +431,11 @@ fi
 if [ $sysrec_ok = 1 ]; then
 	printf '\n%s\n' "recorder: own CPU time and peak RSS (VmHWM) over a ${CALLS}-call loop:"
 	for k in "${!rec_cpu[@]}"; do
-		note "$k: ${rec_cpu[$k]} ms CPU, ${rec_hwm[$k]} kB peak RSS"
+		beyond=""
+		if [ -n "$ring_kb" ] && [ -n "${rec_hwm[$k]}" ]; then
+			beyond=", $(awk -v h="${rec_hwm[$k]}" -v r="$ring_kb" 'BEGIN { printf "%.1f", (h - r) / 1024 }') MiB beyond the ${ring_kb} kB ring buffer (target < 32)"
+		fi
+		note "$k: ${rec_cpu[$k]} ms CPU ($(awk -v c="${rec_cpu[$k]}" -v n="$CALLS" 'BEGIN { printf "%.0f", c * 1e6 / n }') ns per event), ${rec_hwm[$k]} kB peak RSS$beyond"
 	done
 fi
 exit 0
