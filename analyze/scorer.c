@@ -24,6 +24,7 @@ struct thread {
 	ng_key key;
 	uint64_t len;
 	uint32_t bits; /* mismatch flags of the last SE_LFC_WINDOW full windows */
+	uint32_t nbits; /* how many of them are set */
 	uint32_t gen;
 	struct pt_proc *proc;
 	struct ng_scorer *sc;
@@ -313,6 +314,7 @@ static int seq_start(struct se_engine *e, struct thread *th, struct pt_proc *p, 
 	th->key = 0;
 	th->len = 0;
 	th->bits = 0;
+	th->nbits = 0;
 	th->proc = p;
 	th->gen = p->gen;
 	th->res = r;
@@ -449,10 +451,12 @@ int se_file(struct se_engine *e, const char *path)
 			if (!seen) {
 				rs->mismatches++;
 			}
+			/* the flag leaving the frame, then the new one */
+			cur->nbits -= (cur->bits >> (SE_LFC_WINDOW - 1)) & 1;
 			cur->bits = ((cur->bits << 1) | !seen) & ((1u << SE_LFC_WINDOW) - 1);
-			uint32_t pc = (uint32_t)__builtin_popcount(cur->bits);
-			if (pc > rs->lfc) {
-				rs->lfc = pc;
+			cur->nbits += !seen;
+			if (cur->nbits > rs->lfc) {
+				rs->lfc = cur->nbits;
 			}
 		} else {
 			cur->last_seen = seen;

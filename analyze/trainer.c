@@ -189,6 +189,10 @@ int trainer_file(struct trainer *t, const char *path)
 		}
 		calls++;
 	}
+	if (ng_model_flush(m) < 0) {
+		cli_err("out of memory counting windows");
+		goto out;
+	}
 	m->traces++;
 	m->calls += calls;
 	if (ng_model_add_source(m, path) < 0) {
