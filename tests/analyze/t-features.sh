@@ -46,7 +46,7 @@ is "pid 10 iat mean 1 ms" "$(col "$TMP/a.csv" 0 iat_mean_us)" 1000
 is "pid 10 iat sd 0 (perfectly regular)" "$(col "$TMP/a.csv" 0 iat_sd_us)" 0
 is "pid 10 burstiness -1 (regular)" "$(col "$TMP/a.csv" 0 burstiness)" -1
 # entropy of {2,2,1,1}/6 = 2*(1/3)log2(3) + 2*(1/6)log2(6)
-is "pid 10 entropy" "$(col "$TMP/a.csv" 0 entropy_bits)" 1.91830
+is "pid 10 entropy" "$(col "$TMP/a.csv" 0 entropy_bits)" 1.9183
 is "pid 10 read latency max 3 us" "$(col "$TMP/a.csv" 0 lat_read_max_us)" 3
 is "pid 10 read latency p50 1 us (nearest rank)" "$(col "$TMP/a.csv" 0 lat_read_p50_us)" 1
 # samples: 3 ticks over 5 ms at 100 ticks/s = 600%; faults 20 / 5 ms
