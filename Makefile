@@ -108,6 +108,10 @@ $(B)/obj/gen/%.pb-c.o: $(B)/gen/formats/%.pb-c.c $(PB_H)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# Named explicitly: make does not chain .bpf.c -> .skel.h for a pattern
+# rule's prerequisite in a fresh tree, and would fall back to the generic rule.
+$(patsubst %.c,$(B)/obj/%.o,$(REC_SRCS)): $(SKELS)
+
 $(B)/obj/record/%.o: record/%.c $(PB_H) $(SKELS)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+/* Process identities (comm, exe, label) followed through a trace. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proctrack.h"
+
+int pt_init(struct pt_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	return ng_table_init(&t->map, 256);
+}
+
+void pt_free(struct pt_table *t, void (*free_user)(void *))
+{
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_proc *p = t->proc[i];
+
+		if (free_user && p->user) {
+			free_user(p->user);
+		}
+		free(p->comm);
+		free(p->exe);
+		free(p->label);
+		free(p->source);
+		free(p);
+	}
+	free(t->proc);
+	ng_table_free(&t->map);
+	memset(t, 0, sizeof(*t));
+}
+
+static int set_str(char **dst, const char *src)
+{
+	char *s;
+
+	if (!src) {
+		return 0;
+	}
+	if (*dst && !strcmp(*dst, src)) {
+		return 0;
+	}
+	s = strdup(src);
+	if (!s) {
+		return -1;
+	}
+	free(*dst);
+	*dst = s;
+	return 0;
+}
+
+struct pt_proc *pt_get(struct pt_table *t, int32_t pid)
+{
+	uint64_t v = ng_table_get(&t->map, (uint32_t)pid);
+	struct pt_proc *p;
+
+	if (v) {
+		return t->proc[v - 1];
+	}
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct pt_proc **np = realloc(t->proc, cap * sizeof(*np));
+
+		if (!np) {
+			return NULL;
+		}
+		t->proc = np;
+		t->cap = cap;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		return NULL;
+	}
+	p->pid = pid;
+	p->comm = strdup("?");
+	p->exe = strdup("");
+	if (!p->comm || !p->exe || ng_table_add(&t->map, (uint32_t)pid, t->n + 1) < 0) {
+		free(p->comm);
+		free(p->exe);
+		free(p);
+		return NULL;
+	}
+	t->proc[t->n++] = p;
+	return p;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+int pt_event(struct pt_table *t, const struct sr_event *ev)
+{
+	struct pt_proc *p, *parent;
+
+	if (ev->type == SR_EV_PROCINFO) {
+		const struct sr_procinfo *in = &ev->info;
+
+		p = pt_get(t, in->pid);
+		if (!p) {
+			return -1;
+		}
+		if ((in->comm && in->comm[0] && set_str(&p->comm, in->comm) < 0) ||
+		    (in->exe && in->exe[0] && set_str(&p->exe, in->exe) < 0) ||
+		    (in->label && in->label[0] && set_str(&p->label, in->label) < 0) ||
+		    (in->source && in->source[0] && set_str(&p->source, in->source) < 0)) {
+			return -1;
+		}
+		return 0;
+	}
+	if (ev->type != SR_EV_PROCESS) {
+		return 0;
+	}
+	const struct sr_proc_event *pe = &ev->proc;
+	switch (pe->kind) {
+	case SR_PROC_FORK:
+		if (pe->is_thread) {
+			return 0;
+		}
+		p = pt_get(t, pe->pid);
+		parent = pt_get(t, pe->parent_pid);
+		if (!p || !parent) {
+			return -1;
+		}
+		/* a child runs its parent's program until it execs */
+		if (set_str(&p->comm, pe->comm && pe->comm[0] ? pe->comm : parent->comm) < 0 ||
+		    set_str(&p->exe, parent->exe) < 0 || set_str(&p->label, parent->label) < 0) {
+			return -1;
+		}
+		return 0;
+	case SR_PROC_EXEC:
+		p = pt_get(t, pe->pid);
+		if (!p) {
+			return -1;
+		}
+		if (set_str(&p->exe, pe->filename) < 0 ||
+		    set_str(&p->comm, pe->comm && pe->comm[0] ? pe->comm
+					: pe->filename ? base_name(pe->filename) : NULL) < 0) {
+			return -1;
+		}
+		p->gen++;
+		return 0;
+	case SR_PROC_COMM:
+		/* a thread renaming itself does not change the program */
+		if (pe->tid != pe->pid) {
+			return 0;
+		}
+		p = pt_get(t, pe->pid);
+		return p && set_str(&p->comm, pe->comm) == 0 ? 0 : -1;
+	default:
+		return 0;
+	}
+}
+
+const char *pt_program(const struct pt_proc *p, const char *group_by)
+{
+	if (!strcmp(group_by, "global")) {
+		return "*";
+	}
+	if (!strcmp(group_by, "exe") && p->exe[0]) {
+		return p->exe;
+	}
+	return p->comm;
+}

@@ -1,0 +1,520 @@
+// SPDX-License-Identifier: MIT
+/* Trace -> per-thread windows -> per-process stide, LFC and surprisal. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "proctrack.h"
+#include "scorer.h"
+
+const char *const se_score_names[SE_SCORE_COUNT] = { "stide", "lfc", "nll" };
+
+int se_score_by_name(const char *name)
+{
+	for (int i = 0; i < SE_SCORE_COUNT; i++) {
+		if (!strcmp(name, se_score_names[i])) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+struct thread {
+	ng_key key;
+	uint64_t len;
+	uint32_t bits; /* mismatch flags of the last SE_LFC_WINDOW full windows */
+	uint32_t nbits; /* how many of them are set */
+	uint32_t gen;
+	struct pt_proc *proc;
+	struct ng_scorer *sc;
+	struct se_proc *res;
+	bool last_seen;
+};
+
+struct se_engine {
+	const struct ng_model *m;
+	ng_key mask;
+	struct ng_scorer **sc; /* one per profile, built on first use */
+	struct ng_scorer *all; /* every profile together, for unknown programs */
+	struct ng_profile all_prof;
+	struct se_proc **proc;
+	size_t nproc, proc_cap;
+	struct se_stats *files;
+	size_t nfiles;
+	unsigned topk;
+	struct se_window *heap; /* min-heap on surprisal */
+	size_t nheap;
+	double seconds, cpu_seconds;
+	uint64_t calls;
+};
+
+double se_value(const struct se_stats *st, enum se_score which)
+{
+	switch (which) {
+	case SE_SCORE_STIDE:
+		return st->windows ? (double)st->mismatches / st->windows : 0.0;
+	case SE_SCORE_LFC:
+		return st->lfc;
+	case SE_SCORE_NLL:
+		return st->calls ? st->nll_sum / st->calls : 0.0;
+	default:
+		return 0.0;
+	}
+}
+
+struct se_engine *se_new(const struct ng_model *m, unsigned topk)
+{
+	struct se_engine *e = calloc(1, sizeof(*e));
+
+	if (!e) {
+		return NULL;
+	}
+	e->m = m;
+	e->mask = ng_key_mask(m->n);
+	e->topk = topk;
+	e->sc = calloc(m->nprof ? m->nprof : 1, sizeof(*e->sc));
+	e->heap = calloc(topk ? topk : 1, sizeof(*e->heap));
+	if (!e->sc || !e->heap) {
+		se_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+void se_free(struct se_engine *e)
+{
+	if (!e) {
+		return;
+	}
+	for (size_t i = 0; e->sc && i < e->m->nprof; i++) {
+		ng_scorer_free(e->sc[i]);
+	}
+	free(e->sc);
+	ng_scorer_free(e->all);
+	ng_table_free(&e->all_prof.grams);
+	for (size_t i = 0; i < e->nproc; i++) {
+		free(e->proc[i]->comm);
+		free(e->proc[i]->label);
+		free(e->proc[i]->source);
+		free(e->proc[i]->profile);
+		free(e->proc[i]);
+	}
+	free(e->proc);
+	for (size_t i = 0; i < e->nheap; i++) {
+		free(e->heap[i].comm);
+	}
+	free(e->heap);
+	free(e->files);
+	free(e);
+}
+
+size_t se_nprocs(const struct se_engine *e)
+{
+	return e->nproc;
+}
+
+const struct se_proc *se_proc_at(const struct se_engine *e, size_t i)
+{
+	return e->proc[i];
+}
+
+const struct se_stats *se_file_stats(const struct se_engine *e, size_t file)
+{
+	return &e->files[file];
+}
+
+double se_seconds(const struct se_engine *e)
+{
+	return e->seconds;
+}
+
+double se_cpu_seconds(const struct se_engine *e)
+{
+	return e->cpu_seconds;
+}
+
+uint64_t se_calls(const struct se_engine *e)
+{
+	return e->calls;
+}
+
+static int cmp_window(const void *a, const void *b)
+{
+	const struct se_window *x = a, *y = b;
+
+	if (x->surprisal != y->surprisal) {
+		return x->surprisal > y->surprisal ? -1 : 1;
+	}
+	if (x->ts != y->ts) {
+		return x->ts < y->ts ? -1 : 1;
+	}
+	return 0;
+}
+
+const struct se_window *se_top(struct se_engine *e, size_t *n)
+{
+	qsort(e->heap, e->nheap, sizeof(*e->heap), cmp_window);
+	*n = e->nheap;
+	return e->heap;
+}
+
+static void heap_down(struct se_window *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, s = i;
+
+		if (l < n && h[l].surprisal < h[s].surprisal) {
+			s = l;
+		}
+		if (r < n && h[r].surprisal < h[s].surprisal) {
+			s = r;
+		}
+		if (s == i) {
+			return;
+		}
+		struct se_window t = h[i];
+		h[i] = h[s];
+		h[s] = t;
+		i = s;
+	}
+}
+
+static void heap_up(struct se_window *h, size_t i)
+{
+	while (i > 0) {
+		size_t p = (i - 1) / 2;
+
+		if (h[p].surprisal <= h[i].surprisal) {
+			return;
+		}
+		struct se_window t = h[i];
+		h[i] = h[p];
+		h[p] = t;
+		i = p;
+	}
+}
+
+/* Keep the window ending at this call if it is among the top K. */
+static void top_offer(struct se_engine *e, const struct thread *th, const struct sr_syscall *sc,
+		      double s, bool seen, size_t file)
+{
+	struct se_window w;
+	uint32_t n = e->m->n;
+
+	if (!e->topk || (e->nheap == e->topk && s <= e->heap[0].surprisal)) {
+		return;
+	}
+	w.surprisal = s;
+	w.seen = seen;
+	w.ts = sc->ts;
+	w.pid = (int32_t)sc->tgid;
+	w.tid = (int32_t)sc->tid;
+	w.file = file;
+	w.comm = strdup(th->proc->comm);
+	if (!w.comm) {
+		return; /* the list is best effort */
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t id = ng_key_sym(th->key, n, i);
+
+		w.nr[i] = id == NG_BOS ? ~0u : id == NG_UNK ? ~1u : e->m->sym_nr[id];
+	}
+	/* the last call may be unknown to the model: keep its real number */
+	w.nr[n - 1] = sc->nr;
+	if (e->nheap < e->topk) {
+		e->heap[e->nheap] = w;
+		heap_up(e->heap, e->nheap++);
+	} else {
+		free(e->heap[0].comm);
+		e->heap[0] = w;
+		heap_down(e->heap, e->nheap, 0);
+	}
+}
+
+static struct ng_scorer *scorer_for(struct se_engine *e, const char *program, const char **used)
+{
+	const struct ng_model *m = e->m;
+
+	for (size_t i = 0; i < m->nprof; i++) {
+		if (!strcmp(m->prof[i]->name, program)) {
+			if (!e->sc[i]) {
+				e->sc[i] = ng_scorer_new(m, m->prof[i]);
+			}
+			*used = m->prof[i]->name;
+			return e->sc[i];
+		}
+	}
+	if (!e->all) {
+		if (ng_table_init(&e->all_prof.grams, 1024) < 0) {
+			return NULL;
+		}
+		for (size_t i = 0; i < m->nprof; i++) {
+			const struct ng_table *g = &m->prof[i]->grams;
+
+			for (size_t j = 0; j < g->cap; j++) {
+				if (g->slot[j].val && ng_table_add(&e->all_prof.grams,
+					ng_key_make(g->slot[j].lo, g->slot[j].hi), g->slot[j].val) < 0) {
+					return NULL;
+				}
+			}
+		}
+		e->all = ng_scorer_new(m, &e->all_prof);
+	}
+	*used = "*all*";
+	return e->all;
+}
+
+static struct se_proc *proc_result(struct se_engine *e, struct pt_proc *p, size_t file)
+{
+	struct se_proc *r;
+
+	if (p->user) {
+		return p->user;
+	}
+	if (e->nproc == e->proc_cap) {
+		size_t cap = e->proc_cap ? e->proc_cap * 2 : 64;
+		struct se_proc **n = realloc(e->proc, cap * sizeof(*n));
+
+		if (!n) {
+			return NULL;
+		}
+		e->proc = n;
+		e->proc_cap = cap;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r) {
+		return NULL;
+	}
+	r->file = file;
+	r->pid = p->pid;
+	e->proc[e->nproc++] = r;
+	p->user = r;
+	return r;
+}
+
+static int seq_start(struct se_engine *e, struct thread *th, struct pt_proc *p, size_t file,
+		     uint64_t ts)
+{
+	const char *used = NULL;
+	struct se_proc *r = proc_result(e, p, file);
+
+	if (!r) {
+		return -1;
+	}
+	th->sc = scorer_for(e, pt_program(p, e->m->group_by), &used);
+	if (!th->sc) {
+		return -1;
+	}
+	if (!r->profile || strcmp(r->profile, used)) {
+		free(r->profile);
+		r->profile = strdup(used);
+		if (!r->profile) {
+			return -1;
+		}
+	}
+	if (!r->st.calls) {
+		r->first_ts = ts;
+	}
+	th->key = 0;
+	th->len = 0;
+	th->bits = 0;
+	th->nbits = 0;
+	th->proc = p;
+	th->gen = p->gen;
+	th->res = r;
+	return 0;
+}
+
+/* A sequence shorter than n still counts as one (left-padded) window. */
+static void seq_end(struct thread *th, uint32_t n)
+{
+	if (th->res && th->len && th->len < n) {
+		th->res->st.windows++;
+		if (!th->last_seen) {
+			th->res->st.mismatches++;
+			if (!th->res->st.lfc) {
+				th->res->st.lfc = 1;
+			}
+		}
+	}
+	th->len = 0;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: the per-core speed, whatever else runs on the host */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int se_file(struct se_engine *e, const char *path)
+{
+	const uint32_t n = e->m->n;
+	struct sr_reader *r = NULL;
+	struct sr_error err;
+	struct sr_event ev;
+	struct pt_table procs;
+	struct ng_table tids;
+	struct thread *th = NULL, *cur = NULL;
+	size_t nth = 0, cap = 0, file = e->nfiles, first_proc = e->nproc;
+	uint32_t cur_tid = 0;
+	enum sr_status st;
+	double t0 = now(), c0 = cpu_now();
+	int rc = -1;
+
+	struct se_stats *nf = realloc(e->files, (e->nfiles + 1) * sizeof(*nf));
+	if (!nf) {
+		cli_err("out of memory");
+		return -1;
+	}
+	e->files = nf;
+	memset(&e->files[file], 0, sizeof(*e->files));
+	e->nfiles++;
+	if (pt_init(&procs) < 0 || ng_table_init(&tids, 256) < 0) {
+		cli_err("out of memory");
+		return -1;
+	}
+	r = sr_reader_open(path, &err);
+	if (!r) {
+		cli_trace_error(path, &err);
+		goto out;
+	}
+	const Sysrec__Header *h = sr_reader_header(r);
+	if (h && h->abi && e->m->abi[0] && h->abi[0] && strcmp(h->abi, e->m->abi)) {
+		cli_err("%s: syscall ABI '%s' differs from the model's '%s'", path, h->abi, e->m->abi);
+		goto out;
+	}
+	for (;;) {
+		st = sr_reader_next(r, &ev, &err);
+		if (st == SR_END) {
+			break;
+		}
+		if (st == SR_TRUNCATED || st == SR_CORRUPT) {
+			cli_trace_damage(path, &err);
+			continue;
+		}
+		if (st != SR_OK) {
+			cli_trace_error(path, &err);
+			goto out;
+		}
+		if (ev.type != SR_EV_SYSCALL) {
+			if (pt_event(&procs, &ev) < 0) {
+				cli_err("out of memory");
+				goto out;
+			}
+			continue;
+		}
+		if (!cur || ev.sc.tid != cur_tid) {
+			uint64_t v = ng_table_get(&tids, ev.sc.tid);
+
+			if (!v) {
+				if (nth == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					struct thread *nt = realloc(th, nc * sizeof(*nt));
+
+					if (!nt) {
+						cli_err("out of memory");
+						goto out;
+					}
+					th = nt;
+					cap = nc;
+				}
+				memset(&th[nth], 0, sizeof(th[nth]));
+				if (ng_table_add(&tids, ev.sc.tid, nth + 1) < 0) {
+					cli_err("out of memory");
+					goto out;
+				}
+				v = ++nth;
+			}
+			cur = &th[v - 1];
+			cur_tid = ev.sc.tid;
+		}
+		if (!cur->proc || cur->proc->pid != (int32_t)ev.sc.tgid || cur->gen != cur->proc->gen) {
+			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
+
+			seq_end(cur, n);
+			if (!p || seq_start(e, cur, p, file, ev.sc.ts) < 0) {
+				cli_err("out of memory");
+				goto out;
+			}
+		}
+		uint32_t id = ng_model_lookup(e->m, ev.sc.nr);
+		bool seen;
+		struct se_stats *rs = &cur->res->st;
+
+		cur->key = ng_key_push(cur->key, id, e->mask);
+		double s = ng_scorer_window(cur->sc, cur->key, &seen);
+		rs->calls++;
+		rs->nll_sum += s;
+		if (cur->sc == e->all) {
+			rs->unknown_program_calls++;
+		}
+		if (++cur->len >= n) {
+			rs->windows++;
+			if (!seen) {
+				rs->mismatches++;
+			}
+			/* the flag leaving the frame, then the new one */
+			cur->nbits -= (cur->bits >> (SE_LFC_WINDOW - 1)) & 1;
+			cur->bits = ((cur->bits << 1) | !seen) & ((1u << SE_LFC_WINDOW) - 1);
+			cur->nbits += !seen;
+			if (cur->nbits > rs->lfc) {
+				rs->lfc = cur->nbits;
+			}
+		} else {
+			cur->last_seen = seen;
+		}
+		if (e->topk && (e->nheap < e->topk || s > e->heap[0].surprisal)) {
+			top_offer(e, cur, &ev.sc, s, seen, file);
+		}
+		e->calls++;
+	}
+	for (size_t i = 0; i < nth; i++) {
+		seq_end(&th[i], n);
+	}
+	rc = 0;
+out:
+	/* snapshot names and file totals of this file's processes */
+	for (size_t i = 0; i < procs.n; i++) {
+		struct pt_proc *p = procs.proc[i];
+		struct se_proc *res = p->user;
+
+		if (!res) {
+			continue;
+		}
+		res->comm = strdup(p->comm);
+		res->label = p->label ? strdup(p->label) : NULL;
+		res->source = p->source ? strdup(p->source) : NULL;
+	}
+	for (size_t i = first_proc; i < e->nproc; i++) {
+		struct se_stats *f = &e->files[file];
+		const struct se_stats *ps = &e->proc[i]->st;
+
+		f->calls += ps->calls;
+		f->windows += ps->windows;
+		f->mismatches += ps->mismatches;
+		f->nll_sum += ps->nll_sum;
+		f->unknown_program_calls += ps->unknown_program_calls;
+		if (ps->lfc > f->lfc) {
+			f->lfc = ps->lfc;
+		}
+	}
+	e->seconds += now() - t0;
+	e->cpu_seconds += cpu_now() - c0;
+	sr_reader_close(r);
+	free(th);
+	ng_table_free(&tids);
+	pt_free(&procs, NULL);
+	return rc;
+}

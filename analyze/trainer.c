@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+/* Trace -> per-thread sequences -> windows counted in per-program profiles. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+#include "proctrack.h"
+#include "trainer.h"
+
+struct thread {
+	struct ng_seq seq;
+	struct pt_proc *proc;
+	uint32_t gen;
+};
+
+struct trainer {
+	struct ng_model *m;
+	ng_key mask;
+	double seconds, cpu_seconds;
+	bool have_abi;
+};
+
+struct trainer *trainer_new(uint32_t n, const char *group_by)
+{
+	struct trainer *t = calloc(1, sizeof(*t));
+
+	if (!t) {
+		return NULL;
+	}
+	t->m = ng_model_new(n, "", group_by);
+	if (!t->m) {
+		free(t);
+		return NULL;
+	}
+	t->mask = ng_key_mask(n);
+	return t;
+}
+
+void trainer_free(struct trainer *t)
+{
+	if (!t) {
+		return;
+	}
+	ng_model_free(t->m);
+	free(t);
+}
+
+struct ng_model *trainer_model(struct trainer *t)
+{
+	return t->m;
+}
+
+double trainer_seconds(const struct trainer *t)
+{
+	return t->seconds;
+}
+
+double trainer_cpu_seconds(const struct trainer *t)
+{
+	return t->cpu_seconds;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: the per-core speed, whatever else runs on the host */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Start a new sequence for thread TH of process P. */
+static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
+{
+	struct ng_profile *prof = ng_model_profile(t->m, pt_program(p, t->m->group_by));
+
+	if (!prof) {
+		return -1;
+	}
+	th->seq.key = 0;
+	th->seq.len = 0;
+	th->seq.prof = prof;
+	th->proc = p;
+	th->gen = p->gen;
+	prof->sequences++;
+	t->m->sequences++;
+	if (p->user != prof) {
+		prof->processes++;
+		p->user = prof;
+	}
+	return 0;
+}
+
+int trainer_file(struct trainer *t, const char *path)
+{
+	struct ng_model *m = t->m;
+	struct sr_reader *r = NULL;
+	struct sr_error err;
+	struct sr_event ev;
+	struct pt_table procs;
+	struct ng_table tids;
+	struct thread *th = NULL, *cur = NULL;
+	size_t nth = 0, cap = 0;
+	uint32_t cur_tid = 0;
+	uint64_t calls = 0;
+	enum sr_status st;
+	double t0 = now(), c0 = cpu_now();
+	int rc = -1;
+
+	if (pt_init(&procs) < 0 || ng_table_init(&tids, 256) < 0) {
+		cli_err("out of memory");
+		return -1;
+	}
+	r = sr_reader_open(path, &err);
+	if (!r) {
+		cli_trace_error(path, &err);
+		goto out;
+	}
+	const Sysrec__Header *h = sr_reader_header(r);
+	const char *abi = h && h->abi ? h->abi : "";
+	if (!t->have_abi) {
+		free(m->abi);
+		m->abi = strdup(abi);
+		if (!m->abi) {
+			cli_err("out of memory");
+			goto out;
+		}
+		t->have_abi = true;
+	} else if (strcmp(m->abi, abi)) {
+		cli_err("%s: syscall ABI '%s' differs from the other traces' '%s' (train one model per ABI)",
+			path, abi, m->abi);
+		goto out;
+	}
+	if (h && ng_model_add_names(m, h->syscall_names, h->n_syscall_names) < 0) {
+		cli_err("out of memory");
+		goto out;
+	}
+	for (;;) {
+		st = sr_reader_next(r, &ev, &err);
+		if (st == SR_END) {
+			break;
+		}
+		if (st == SR_TRUNCATED || st == SR_CORRUPT) {
+			cli_trace_damage(path, &err);
+			continue;
+		}
+		if (st != SR_OK) {
+			cli_trace_error(path, &err);
+			goto out;
+		}
+		if (ev.type != SR_EV_SYSCALL) {
+			if (pt_event(&procs, &ev) < 0) {
+				cli_err("out of memory");
+				goto out;
+			}
+			continue;
+		}
+		if (!cur || ev.sc.tid != cur_tid) {
+			uint64_t v = ng_table_get(&tids, ev.sc.tid);
+
+			if (!v) {
+				if (nth == cap) {
+					size_t nc = cap ? cap * 2 : 64;
+					struct thread *n = realloc(th, nc * sizeof(*n));
+
+					if (!n) {
+						cli_err("out of memory");
+						goto out;
+					}
+					th = n;
+					cap = nc;
+				}
+				memset(&th[nth], 0, sizeof(th[nth]));
+				if (ng_table_add(&tids, ev.sc.tid, nth + 1) < 0) {
+					cli_err("out of memory");
+					goto out;
+				}
+				v = ++nth;
+			}
+			cur = &th[v - 1];
+			cur_tid = ev.sc.tid;
+		}
+		if (!cur->proc || cur->proc->pid != (int32_t)ev.sc.tgid || cur->gen != cur->proc->gen) {
+			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
+
+			if (!p || seq_start(t, cur, p) < 0) {
+				cli_err("out of memory");
+				goto out;
+			}
+		}
+		if (ng_train_call(m, &cur->seq, ev.sc.nr, t->mask) < 0) {
+			cli_err("out of memory counting windows");
+			goto out;
+		}
+		calls++;
+	}
+	if (ng_model_flush(m) < 0) {
+		cli_err("out of memory counting windows");
+		goto out;
+	}
+	m->traces++;
+	m->calls += calls;
+	if (ng_model_add_source(m, path) < 0) {
+		cli_err("out of memory");
+		goto out;
+	}
+	rc = 0;
+out:
+	t->seconds += now() - t0;
+	t->cpu_seconds += cpu_now() - c0;
+	sr_reader_close(r);
+	free(th);
+	ng_table_free(&tids);
+	pt_free(&procs, NULL);
+	return rc;
+}

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/* Loading, attaching and reading the BPF side of `sysrec record`. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "cli.h"
+#include "rec.h"
+#include "sysrec.skel.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+struct rec_bpf {
+	struct sysrec_bpf *skel;
+	struct ring_buffer *rb;
+	rec_event_fn fn;
+	void *ctx;
+	int ncpus;
+	struct srb_drops *dbuf;   /* one read of the per-CPU counters */
+	uint64_t *seen;           /* [where * ncpus + cpu] counts already reported */
+	uint64_t total_drops;
+	bool detached;
+};
+
+_Static_assert(SR_SC_UNFINISHED == 1 && SR_SC_NORETURN == 2, "flags shared with the BPF side");
+_Static_assert((int)SRB_DROP_RINGBUF == (int)SR_LOSS_RINGBUF &&
+		       (int)SRB_DROP_ENTRY == (int)SR_LOSS_ENTRY_TABLE &&
+		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING,
+	       "drop kinds match loss kinds");
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (cli_verbose < 2 && level != LIBBPF_WARN) {
+		return 0;
+	}
+	if (cli_verbose < 1) {
+		return 0;
+	}
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct rec_bpf *b = ctx;
+
+	return b->fn(b->ctx, data, size);
+}
+
+static int pidfd_open(int pid, unsigned flags)
+{
+	return syscall(SYS_pidfd_open, pid, flags);
+}
+
+static const char *attach_names[] = { "sys_enter", "sys_exit", "sched_process_fork",
+				       "sched_process_exec", "sched_process_exit", "task_rename" };
+
+struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, void *ctx,
+			     char *err, size_t errlen)
+{
+	struct rec_bpf *b = calloc(1, sizeof(*b));
+	struct bpf_program *progs[6];
+	struct bpf_link **links[6];
+	int rc;
+
+	if (!b) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	libbpf_set_print(libbpf_print);
+	b->fn = fn;
+	b->ctx = ctx;
+	b->ncpus = libbpf_num_possible_cpus();
+	if (b->ncpus <= 0) {
+		snprintf(err, errlen, "cannot count the CPUs: %s", strerror(-b->ncpus));
+		goto fail;
+	}
+	b->dbuf = calloc(b->ncpus, sizeof(*b->dbuf));
+	b->seen = calloc((size_t)b->ncpus * SRB_NDROP, sizeof(*b->seen));
+	if (!b->dbuf || !b->seen) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	b->skel = sysrec_bpf__open();
+	if (!b->skel) {
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto fail;
+	}
+	b->skel->rodata->mode = cfg->mode;
+	b->skel->rodata->self_tgid = getpid();
+	b->skel->rodata->target_cgroup = cfg->cgroup_id;
+	b->skel->rodata->capture_args = cfg->capture_args;
+	/* Wake the consumer early only when a quarter of the buffer waits:
+	 * its timer drains the rest every few milliseconds. */
+	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;
+	memcpy((void *)b->skel->rodata->nr_info, cfg->nr_info, sizeof(cfg->nr_info));
+	rc = bpf_map__set_max_entries(b->skel->maps.rb, cfg->ring_bytes);
+	if (rc) {
+		snprintf(err, errlen, "cannot size the ring buffer: %s", strerror(-rc));
+		goto fail;
+	}
+	rc = sysrec_bpf__load(b->skel);
+	if (rc) {
+		if (rc == -EPERM || rc == -EACCES) {
+			snprintf(err, errlen, "loading the BPF programs was refused (%s): run as root "
+				 "(CAP_BPF and CAP_PERFMON are needed)", strerror(-rc));
+		} else {
+			snprintf(err, errlen, "loading the BPF programs failed: %s (run with -vv "
+				 "for the verifier log)", strerror(-rc));
+		}
+		goto fail;
+	}
+	progs[0] = b->skel->progs.sys_enter;
+	progs[1] = b->skel->progs.sys_exit;
+	progs[2] = b->skel->progs.sched_fork;
+	progs[3] = b->skel->progs.sched_exec;
+	progs[4] = b->skel->progs.sched_exit;
+	progs[5] = b->skel->progs.task_rename;
+	links[0] = &b->skel->links.sys_enter;
+	links[1] = &b->skel->links.sys_exit;
+	links[2] = &b->skel->links.sched_fork;
+	links[3] = &b->skel->links.sched_exec;
+	links[4] = &b->skel->links.sched_exit;
+	links[5] = &b->skel->links.task_rename;
+	/* Process events first, so no fork of a followed task is missed
+	 * between attaching the syscall programs and the others. */
+	for (int i = 5; i >= 0; i--) {
+		*links[i] = bpf_program__attach(progs[i]);
+		if (!*links[i]) {
+			rc = -errno;
+			snprintf(err, errlen, "cannot attach to the %s tracepoint: %s",
+				 attach_names[i], strerror(-rc));
+			goto fail;
+		}
+	}
+	b->rb = ring_buffer__new(bpf_map__fd(b->skel->maps.rb), on_sample, b, NULL);
+	if (!b->rb) {
+		snprintf(err, errlen, "cannot map the ring buffer: %s", strerror(errno));
+		goto fail;
+	}
+	return b;
+fail:
+	rec_bpf_close(b);
+	return NULL;
+}
+
+void rec_bpf_detach(struct rec_bpf *b)
+{
+	if (b && !b->detached) {
+		sysrec_bpf__detach(b->skel);
+		b->detached = true;
+	}
+}
+
+void rec_bpf_close(struct rec_bpf *b)
+{
+	if (!b) {
+		return;
+	}
+	ring_buffer__free(b->rb);
+	sysrec_bpf__destroy(b->skel);
+	free(b->dbuf);
+	free(b->seen);
+	free(b);
+}
+
+void rec_bpf_flush_batches(struct rec_bpf *b)
+{
+	b->skel->bss->flush_gen++;
+}
+
+int rec_bpf_drain_batches(struct rec_bpf *b)
+{
+	size_t sz = sizeof(struct srb_batch_slot);
+	struct srb_batch_slot *slots = calloc(b->ncpus, sz);
+	__u32 zero = 0;
+	int rc = 0;
+
+	if (!slots) {
+		return -ENOMEM;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.batches), &zero, slots)) {
+		rc = -errno;
+		goto out;
+	}
+	for (int cpu = 0; cpu < b->ncpus && !rc; cpu++) {
+		const struct srb_batch *bt = &slots[cpu].b;
+
+		for (__u32 i = 0; i < bt->n && i < SRB_BATCH; i++) {
+			if (b->fn(b->ctx, &bt->rec[i], sizeof(bt->rec[i]))) {
+				rc = -EIO;
+				break;
+			}
+		}
+	}
+out:
+	free(slots);
+	return rc;
+}
+
+int rec_bpf_epoll_fd(struct rec_bpf *b)
+{
+	return ring_buffer__epoll_fd(b->rb);
+}
+
+int rec_bpf_drain(struct rec_bpf *b)
+{
+	return ring_buffer__consume(b->rb);
+}
+
+int rec_bpf_follow_tgid(struct rec_bpf *b, int tgid)
+{
+	__u32 k = tgid;
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.tgids), &k, &one, BPF_ANY)) {
+		return -errno;
+	}
+	return 0;
+}
+
+int rec_bpf_follow_tid(struct rec_bpf *b, int tid, bool preexec)
+{
+	struct srb_task t = { .flags = preexec ? SRB_TF_PREEXEC : 0 };
+	int fd = pidfd_open(tid, PIDFD_THREAD);
+	int rc = 0;
+
+	if (fd < 0) {
+		return -errno;
+	}
+	/* BPF_NOEXIST: the fork program may have marked it already, possibly
+	 * with a syscall in flight that must not be wiped. */
+	if (bpf_map_update_elem(bpf_map__fd(b->skel->maps.tasks), &fd, &t, BPF_NOEXIST) &&
+	    errno != EEXIST) {
+		rc = -errno;
+	}
+	close(fd);
+	return rc;
+}
+
+int rec_bpf_read_drops(struct rec_bpf *b, void (*fn)(void *ctx, const struct rec_drop *d),
+		       void *ctx)
+{
+	int fd = bpf_map__fd(b->skel->maps.drops);
+
+	for (__u32 where = 1; where < SRB_NDROP; where++) {
+		if (bpf_map_lookup_elem(fd, &where, b->dbuf)) {
+			return -errno;
+		}
+		for (int cpu = 0; cpu < b->ncpus; cpu++) {
+			const struct srb_drops *d = &b->dbuf[cpu];
+			uint64_t *seen = &b->seen[where * b->ncpus + cpu];
+
+			if (d->count > *seen) {
+				struct rec_drop r = {
+					.cpu = cpu,
+					.where = where,
+					.count = d->count - *seen,
+					.first_ns = d->first_ns,
+					.last_ns = d->last_ns,
+				};
+				b->total_drops += r.count;
+				*seen = d->count;
+				fn(ctx, &r);
+			}
+		}
+	}
+	/* New epoch: the next drops on each CPU start a new time range. */
+	b->skel->data->drop_epoch++;
+	return 0;
+}
+
+uint64_t rec_bpf_total_drops(struct rec_bpf *b)
+{
+	return b->total_drops;
+}
+
+int rec_bpf_inflight(struct rec_bpf *b, int tid, struct sr_syscall *sc, struct srb_sc_str *s)
+{
+	struct srb_task t;
+	int fd = pidfd_open(tid, PIDFD_THREAD);
+	int rc = 0;
+
+	if (fd < 0) {
+		return -errno;
+	}
+	memset(sc, 0, sizeof(*sc));
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.tasks), &fd, &t)) {
+		rc = errno == ENOENT ? 0 : -errno;
+		goto out;
+	}
+	if (!t.ts) {
+		goto out;
+	}
+	sc->ts = t.ts;
+	sc->tid = tid;
+	sc->nr = t.nr;
+	sc->flags = SR_SC_UNFINISHED;
+	memcpy(sc->args, t.args, sizeof(sc->args));
+	sc->has_args = b->skel->rodata->capture_args;
+	if ((t.flags & SRB_TF_STR) &&
+	    !bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.strs), &fd, s)) {
+		size_t off = 0;
+
+		for (int i = 0; i < SRB_NPATHS; i++) {
+			size_t l = s->len[i];
+
+			if (!l || off + l > sizeof(s->str) || s->arg[i] >= 6) {
+				break;
+			}
+			s->str[off + l - 1] = '\0';
+			sc->str[s->arg[i]] = &s->str[off];
+			off += l;
+		}
+	}
+	rc = 1;
+out:
+	close(fd);
+	return rc;
+}

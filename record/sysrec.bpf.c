@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sysrec kernel side: syscalls joined entry/exit per thread, process events,
+ * all filtered in the kernel. Untraced tasks leave after one task-storage
+ * lookup (SRB_MODE_PIDS), one compare (SRB_MODE_ALL) or one cgroup-id compare
+ * (SRB_MODE_CGROUP).
+ *
+ * tp_btf programs are used on purpose: on the development kernel a raw_tp
+ * program on sys_enter only saw its loader's own process, and fentry/fexit
+ * are refused.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "sysrec_bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define SC_UNFINISHED 1 /* == SR_SC_UNFINISHED */
+#define SC_NORETURN 2   /* == SR_SC_NORETURN */
+
+const volatile __u32 mode = SRB_MODE_PIDS;
+const volatile __u32 self_tgid = 0;
+const volatile __u64 target_cgroup = 0;
+const volatile __u32 capture_args = 1;
+const volatile __u64 wake_bytes = 1 << 20;
+const volatile __u16 nr_info[SRB_MAX_NR] = {};
+
+/* Run-time switches. drop_epoch: bumped by user space after each read of the
+ * drops. flush_gen: bumped by user space so that partly filled batches are
+ * handed over at the next syscall on their CPU. */
+volatile __u64 drop_epoch = 1;
+volatile __u64 flush_gen = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20); /* replaced by --buffer-size before load */
+} rb SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct srb_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct srb_sc_str);
+} strs SEC(".maps");
+
+/* Processes followed in SRB_MODE_PIDS; their new threads and children join. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct srb_batch_slot);
+} batches SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SRB_NDROP);
+	__type(key, __u32);
+	__type(value, struct srb_drops);
+} drops SEC(".maps");
+
+static __always_inline void count_drops(__u32 where, __u64 n)
+{
+	struct srb_drops *d = bpf_map_lookup_elem(&drops, &where);
+	__u64 now;
+
+	if (!d) {
+		return;
+	}
+	now = bpf_ktime_get_boot_ns();
+	/* User space bumps drop_epoch each time it reads the counters, so
+	 * first_ns starts the time range of the drops it has not seen. */
+	if (d->epoch != drop_epoch) {
+		d->epoch = drop_epoch;
+		d->first_ns = now;
+	}
+	d->last_ns = now;
+	/* Atomic: a task preempted here must not lose another's count. */
+	__sync_fetch_and_add(&d->count, n);
+}
+
+static __always_inline void count_drop(__u32 where)
+{
+	count_drops(where, 1);
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} wake_ctr SEC(".maps");
+
+static __always_inline __u64 wake_flags(void)
+{
+	__u32 zero = 0;
+	__u64 *c;
+
+	/* One wakeup per event would cost more than the syscall, and even
+	 * looking at the consumer position costs a cache miss: every 64th
+	 * record per CPU checks whether a good share of the buffer waits and
+	 * wakes the consumer then; its timer drains the rest. */
+	c = bpf_map_lookup_elem(&wake_ctr, &zero);
+	if (!c || ((*c)++ & 63)) {
+		return BPF_RB_NO_WAKEUP;
+	}
+	if (bpf_ringbuf_query(&rb, BPF_RB_AVAIL_DATA) >= wake_bytes) {
+		return BPF_RB_FORCE_WAKEUP;
+	}
+	return BPF_RB_NO_WAKEUP;
+}
+
+static __always_inline struct srb_task *task_state(struct task_struct *t, __u32 tgid)
+{
+	if (mode == SRB_MODE_PIDS) {
+		return bpf_task_storage_get(&tasks, t, 0, 0);
+	}
+	if (mode == SRB_MODE_ALL) {
+		if (tgid == self_tgid) {
+			return 0;
+		}
+	} else if (bpf_get_current_cgroup_id() != target_cgroup) {
+		return 0;
+	}
+	return bpf_task_storage_get(&tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+}
+
+/* Is task T (not necessarily current) followed? Used by the rare events. */
+static __always_inline bool task_followed(struct task_struct *t)
+{
+	__u32 tgid;
+
+	if (mode == SRB_MODE_PIDS) {
+		if (bpf_task_storage_get(&tasks, t, 0, 0)) {
+			return true;
+		}
+		tgid = BPF_CORE_READ(t, tgid);
+		return bpf_map_lookup_elem(&tgids, &tgid) != 0;
+	}
+	if (mode == SRB_MODE_ALL) {
+		return BPF_CORE_READ(t, tgid) != self_tgid;
+	}
+	return bpf_get_current_cgroup_id() == target_cgroup;
+}
+
+/*
+ * Add a plain syscall record to this CPU's batch; hand the batch to the ring
+ * buffer when full or when user space asked for a flush. Returns false when
+ * the batch is taken (its owner was preempted on this CPU): the caller then
+ * writes the record directly.
+ */
+static __always_inline bool batch_sc(struct srb_task *e, __u64 pid_tgid, __s64 ret, __u64 dur,
+				     __u8 flags)
+{
+	struct srb_batch_slot *slot;
+	struct srb_sc *r;
+	__u32 zero = 0, n;
+
+	slot = bpf_map_lookup_elem(&batches, &zero);
+	if (!slot || __sync_lock_test_and_set(&slot->busy, 1)) {
+		return false;
+	}
+	n = slot->b.n;
+	if (n >= SRB_BATCH) {
+		n = 0; /* cannot happen: a full batch is flushed at once */
+	}
+	r = &slot->b.rec[n];
+	r->type = SRB_SC;
+	r->flags = flags;
+	r->nr = e->nr;
+	r->tid = (__u32)pid_tgid;
+	r->tgid = pid_tgid >> 32;
+	r->pad = 0;
+	r->ts = e->ts;
+	r->dur = dur;
+	r->ret = ret;
+	__builtin_memcpy(r->args, e->args, sizeof(e->args));
+	n++;
+	if (n == SRB_BATCH || slot->flush_gen != flush_gen) {
+		slot->flush_gen = flush_gen;
+		slot->b.type = SRB_BATCH;
+		slot->b.n = n;
+		if (bpf_ringbuf_output(&rb, &slot->b, offsetof(struct srb_batch, rec) +
+						     n * sizeof(struct srb_sc), wake_flags())) {
+			count_drops(SRB_DROP_RINGBUF, n);
+		}
+		n = 0;
+	}
+	slot->b.n = n;
+	/* Only tasks on this CPU share the slot: a compiler barrier orders the
+	 * release after the batch writes. */
+	asm volatile("" ::: "memory");
+	*(volatile __u64 *)&slot->busy = 0;
+	return true;
+}
+
+/* Emit the syscall held in E for the current task, then forget it. */
+static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, __u64 pid_tgid,
+				    __s64 ret, __u64 dur, __u8 flags)
+{
+	__u32 nr = e->nr;
+
+	if (e->flags & SRB_TF_STR) {
+		struct srb_sc_str *s = bpf_task_storage_get(&strs, t, 0, 0);
+
+		if (s) {
+			__u64 len = offsetof(struct srb_sc_str, str);
+			__u32 l0 = s->len[0], l1 = s->len[1];
+
+			s->sc.type = SRB_SC_STR;
+			s->sc.flags = flags;
+			s->sc.nr = nr;
+			s->sc.tid = (__u32)pid_tgid;
+			s->sc.tgid = pid_tgid >> 32;
+			s->sc.ts = e->ts;
+			s->sc.dur = dur;
+			s->sc.ret = ret;
+			__builtin_memcpy(s->sc.args, e->args, sizeof(e->args));
+			len += (l0 & (SRB_PATH_MAX - 1)) + (l1 & (SRB_PATH_MAX - 1));
+			if (len > sizeof(*s)) {
+				len = sizeof(*s);
+			}
+			if (bpf_ringbuf_output(&rb, s, len, wake_flags())) {
+				count_drop(SRB_DROP_RINGBUF);
+			}
+			e->ts = 0;
+			e->flags &= ~SRB_TF_STR;
+			return;
+		}
+	}
+	if (batch_sc(e, pid_tgid, ret, dur, flags)) {
+		e->ts = 0;
+		return;
+	}
+	if (capture_args) {
+		struct srb_sc *r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+
+		if (!r) {
+			count_drop(SRB_DROP_RINGBUF);
+			e->ts = 0;
+			return;
+		}
+		r->type = SRB_SC;
+		r->flags = flags;
+		r->nr = nr;
+		r->tid = (__u32)pid_tgid;
+		r->tgid = pid_tgid >> 32;
+		r->pad = 0;
+		r->ts = e->ts;
+		r->dur = dur;
+		r->ret = ret;
+		__builtin_memcpy(r->args, e->args, sizeof(e->args));
+		bpf_ringbuf_submit(r, wake_flags());
+	} else {
+		struct srb_sc_noargs *r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+
+		if (!r) {
+			count_drop(SRB_DROP_RINGBUF);
+			e->ts = 0;
+			return;
+		}
+		r->type = SRB_SC_NOARGS;
+		r->flags = flags;
+		r->nr = nr;
+		r->tid = (__u32)pid_tgid;
+		r->tgid = pid_tgid >> 32;
+		r->pad = 0;
+		r->ts = e->ts;
+		r->dur = dur;
+		r->ret = ret;
+		bpf_ringbuf_submit(r, wake_flags());
+	}
+	e->ts = 0;
+}
+
+static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u32 paths)
+{
+	struct srb_sc_str *s = bpf_task_storage_get(&strs, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	__u32 n = 0, off = 0;
+
+	if (!s) {
+		count_drop(SRB_DROP_STRING);
+		return;
+	}
+	s->len[0] = 0;
+	s->len[1] = 0;
+	for (int i = 0; i < 6; i++) {
+		long l;
+
+		if (!(paths & (1u << i)) || n >= SRB_NPATHS) {
+			continue;
+		}
+		off &= SRB_PATH_MAX - 1;
+		l = bpf_probe_read_user_str(&s->str[off], SRB_PATH_MAX, (const void *)e->args[i]);
+		if (l <= 0) {
+			/* NULL or bad pointer: the syscall fails with EFAULT
+			 * and the raw argument still tells the story. */
+			l = 0;
+		}
+		s->arg[n & 1] = i;
+		s->pad = 0;
+		s->len[n & 1] = l;
+		off += l;
+		n++;
+	}
+	e->flags |= SRB_TF_STR;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct srb_task *e;
+	__u32 info;
+
+	e = task_state(t, pid_tgid >> 32);
+	if (!e) {
+		return 0;
+	}
+	if ((__u64)id >= SRB_MAX_NR) {
+		return 0;
+	}
+	info = nr_info[id];
+	if (!(info & SRB_NI_TRACED)) {
+		if (info & SRB_NI_EXEC) {
+			e->flags |= SRB_TF_EXEC;
+		}
+		return 0;
+	}
+	/* The launcher's own work between fork and exec is not CMD's. */
+	if ((e->flags & SRB_TF_PREEXEC) && !(info & SRB_NI_EXEC)) {
+		return 0;
+	}
+	e->ts = bpf_ktime_get_boot_ns();
+	e->nr = id;
+	e->flags &= SRB_TF_PREEXEC;
+	e->args[0] = regs->di;
+	e->args[1] = regs->si;
+	e->args[2] = regs->dx;
+	e->args[3] = regs->r10;
+	e->args[4] = regs->r8;
+	e->args[5] = regs->r9;
+	if (info & SRB_NI_PATHS) {
+		read_paths(t, e, info & SRB_NI_PATHS);
+	}
+	if (info & SRB_NI_NORETURN) {
+		emit_sc(e, t, pid_tgid, 0, 0, SC_NORETURN);
+	} else if (info & SRB_NI_EXEC) {
+		e->flags |= SRB_TF_EXEC;
+	}
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct srb_task *e;
+	__u64 now;
+
+	e = task_state(t, pid_tgid >> 32);
+	if (!e) {
+		return 0;
+	}
+	if (!e->ts) {
+		e->flags &= ~SRB_TF_EXEC;
+		return 0;
+	}
+	now = bpf_ktime_get_boot_ns();
+	e->flags &= ~SRB_TF_EXEC;
+	emit_sc(e, t, pid_tgid, ret, now - e->ts, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct srb_task *pe;
+	struct srb_fork *r;
+	__u32 ctgid, ctid;
+	__u64 flags = 0;
+
+	if (!task_followed(parent)) {
+		return 0;
+	}
+	ctgid = child->tgid;
+	ctid = child->pid;
+	if (mode == SRB_MODE_PIDS) {
+		if (!bpf_task_storage_get(&tasks, child, 0, BPF_LOCAL_STORAGE_GET_F_CREATE)) {
+			count_drop(SRB_DROP_ENTRY);
+		}
+		if (ctgid == ctid) {
+			__u8 one = 1;
+
+			bpf_map_update_elem(&tgids, &ctgid, &one, BPF_ANY);
+		}
+	}
+	/* The tracepoint does not carry the clone flags: take them from the
+	 * parent's syscall in flight. */
+	pe = bpf_task_storage_get(&tasks, parent, 0, 0);
+	if (pe && pe->ts && pe->nr < SRB_MAX_NR) {
+		__u32 info = nr_info[pe->nr];
+
+		if (info & SRB_NI_CLONE) {
+			flags = pe->args[0];
+		} else if (info & SRB_NI_CLONE3) {
+			bpf_probe_read_user(&flags, sizeof(flags), (const void *)pe->args[0]);
+		} else if (info & SRB_NI_FORK) {
+			flags = 17; /* SIGCHLD */
+		} else if (info & SRB_NI_VFORK) {
+			flags = 0x4000 | 0x100 | 17; /* CLONE_VFORK | CLONE_VM | SIGCHLD */
+		}
+	}
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(SRB_DROP_RINGBUF);
+		return 0;
+	}
+	r->type = SRB_FORK;
+	r->is_thread = ctgid != ctid;
+	r->pad = 0;
+	r->tid = ctid;
+	r->tgid = ctgid;
+	r->parent_tid = parent->pid;
+	r->parent_tgid = parent->tgid;
+	r->pad2 = 0;
+	r->ts = bpf_ktime_get_boot_ns();
+	r->clone_flags = flags;
+	r->cgroup_id = bpf_get_current_cgroup_id();
+	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), child->comm);
+	bpf_ringbuf_submit(r, wake_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct srb_task *e;
+	struct srb_exec *r;
+	unsigned long as, ae;
+	__u64 n;
+
+	e = task_state(p, pid_tgid >> 32);
+	if (!e) {
+		return 0;
+	}
+	e->flags &= ~(SRB_TF_PREEXEC | SRB_TF_EXEC);
+	/* The successful execve never returns to its caller: record it now. */
+	if (e->ts && e->nr < SRB_MAX_NR && (nr_info[e->nr] & SRB_NI_EXEC)) {
+		emit_sc(e, p, pid_tgid, 0, 0, SC_NORETURN);
+	}
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(SRB_DROP_RINGBUF);
+		return 0;
+	}
+	r->type = SRB_EXEC;
+	r->tid = (__u32)pid_tgid;
+	r->tgid = pid_tgid >> 32;
+	r->old_tid = old_pid;
+	r->ts = bpf_ktime_get_boot_ns();
+	r->pad = 0;
+	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), p->comm);
+	n = bpf_probe_read_kernel_str(r->fname, sizeof(r->fname), bprm->filename);
+	r->fname_len = (long)n > 0 ? n : 0;
+	as = BPF_CORE_READ(p, mm, arg_start);
+	ae = BPF_CORE_READ(p, mm, arg_end);
+	n = ae > as ? ae - as : 0;
+	r->argv_truncated = n > SRB_ARGV_MAX;
+	if (n > SRB_ARGV_MAX) {
+		n = SRB_ARGV_MAX;
+	}
+	if (bpf_probe_read_user(r->argv, n, (const void *)as)) {
+		n = 0;
+	}
+	r->argv_len = n;
+	bpf_ringbuf_submit(r, wake_flags());
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
+{
+	struct srb_exit *r;
+	__u32 tgid = p->tgid;
+
+	if (!task_followed(p)) {
+		return 0;
+	}
+	if (group_dead && mode == SRB_MODE_PIDS) {
+		bpf_map_delete_elem(&tgids, &tgid);
+	}
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(SRB_DROP_RINGBUF);
+		return 0;
+	}
+	r->type = SRB_EXIT;
+	r->group_dead = group_dead;
+	r->pad = 0;
+	r->tid = p->pid;
+	r->tgid = tgid;
+	r->exit_code = p->exit_code;
+	r->ts = bpf_ktime_get_boot_ns();
+	bpf_ringbuf_submit(r, wake_flags());
+	return 0;
+}
+
+SEC("tp_btf/task_rename")
+int BPF_PROG(task_rename, struct task_struct *t, const char *comm)
+{
+	struct srb_task *e;
+	struct srb_comm *r;
+
+	if (!task_followed(t)) {
+		return 0;
+	}
+	/* exec renames the task too; the EXEC event carries that comm. */
+	e = bpf_task_storage_get(&tasks, t, 0, 0);
+	if (e && (e->flags & SRB_TF_EXEC)) {
+		return 0;
+	}
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(SRB_DROP_RINGBUF);
+		return 0;
+	}
+	r->type = SRB_COMM;
+	r->pad[0] = r->pad[1] = r->pad[2] = 0;
+	r->tid = t->pid;
+	r->tgid = t->tgid;
+	r->pad2 = 0;
+	r->ts = bpf_ktime_get_boot_ns();
+	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), comm);
+	bpf_ringbuf_submit(r, wake_flags());
+	return 0;
+}

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Records shared by the BPF programs (record/sysrec.bpf.c) and the user-space
+ * consumer (record/rec_*.c). Fixed-width fields, padding written out, one
+ * _Static_assert per size so both compilers agree on every byte.
+ */
+#ifndef SYSREC_BPF_H
+#define SYSREC_BPF_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define SRB_MAX_NR 512          /* syscall numbers the bitmaps cover */
+#define SRB_PATH_MAX 256        /* bytes kept of one path argument (with NUL) */
+#define SRB_NPATHS 2            /* path arguments kept per syscall */
+#define SRB_ARGV_MAX 2048       /* bytes kept of execve's argv block */
+#define SRB_FNAME_MAX 256
+#define SRB_COMM_LEN 16
+
+/* nr_info[nr] bits, filled by user space (rec_bpf.c) from the syscall tables. */
+#define SRB_NI_PATHS 0x3fu      /* bit i: argument i is a path */
+#define SRB_NI_TRACED 0x100u    /* passes --syscalls */
+#define SRB_NI_NORETURN 0x200u  /* exit, exit_group: recorded at entry */
+#define SRB_NI_EXEC 0x400u      /* execve, execveat: recorded at sched_process_exec */
+#define SRB_NI_CLONE 0x800u     /* clone: flags in arg 0 */
+#define SRB_NI_CLONE3 0x1000u   /* clone3: flags in the user struct at arg 0 */
+#define SRB_NI_FORK 0x2000u
+#define SRB_NI_VFORK 0x4000u
+
+/* How the kernel side decides that a task is traced (rodata, fixed at load). */
+enum srb_mode {
+	SRB_MODE_PIDS = 0,   /* launched command or -p: tasks marked in task storage */
+	SRB_MODE_ALL = 1,    /* every task except the recorder's own process */
+	SRB_MODE_CGROUP = 2, /* tasks whose cgroup v2 id equals cgroup_id */
+};
+
+/* Record types in the ring buffer (first byte of every record). */
+enum srb_type {
+	SRB_SC = 1,      /* syscall, joined entry/exit, args */
+	SRB_SC_NOARGS,   /* syscall without args (--no-args) */
+	SRB_SC_STR,      /* syscall with args and path strings */
+	SRB_FORK,
+	SRB_EXEC,
+	SRB_EXIT,
+	SRB_COMM,
+	SRB_BATCH,       /* srb_batch: n srb_sc records */
+};
+
+/* Drop counters, per CPU (index = where, matches enum sr_loss_where). */
+enum srb_drop {
+	SRB_DROP_RINGBUF = 1,
+	SRB_DROP_ENTRY = 2,
+	SRB_DROP_STRING = 3,
+	SRB_NDROP = 4,
+};
+
+struct srb_drops {
+	__u64 count;     /* cumulative */
+	__u64 first_ns;  /* first drop of epoch `epoch` */
+	__u64 last_ns;
+	__u64 epoch;     /* drop_epoch when first_ns was taken */
+};
+
+/* Per-task state (task storage): presence means "traced" in SRB_MODE_PIDS. */
+struct srb_task {
+	__u64 ts;           /* entry time of the syscall in flight; 0 = none */
+	__u64 args[6];
+	__u32 nr;
+	__u32 flags;        /* SRB_TF_* */
+};
+_Static_assert(sizeof(struct srb_task) == 64, "srb_task size");
+
+#define SRB_TF_STR 1u       /* path strings of the current syscall are in srb_strs */
+#define SRB_TF_EXEC 2u      /* an execve is in flight: its comm change is not a COMM event */
+#define SRB_TF_PREEXEC 4u   /* launched CMD before its execve: only exec calls count */
+
+struct srb_sc {
+	__u8 type;          /* SRB_SC */
+	__u8 flags;         /* SR_SC_* */
+	__u16 nr;
+	__u32 tid;
+	__u32 tgid;
+	__u32 pad;
+	__u64 ts;
+	__u64 dur;
+	__s64 ret;
+	__u64 args[6];
+};
+_Static_assert(sizeof(struct srb_sc) == 88, "srb_sc size");
+
+struct srb_sc_noargs {
+	__u8 type;          /* SRB_SC_NOARGS */
+	__u8 flags;
+	__u16 nr;
+	__u32 tid;
+	__u32 tgid;
+	__u32 pad;
+	__u64 ts;
+	__u64 dur;
+	__s64 ret;
+};
+_Static_assert(sizeof(struct srb_sc_noargs) == 40, "srb_sc_noargs size");
+
+/*
+ * A syscall with path strings: the srb_sc part, then the strings back to back
+ * (len[i] bytes each, NUL included; 0 = not read). Emitted with
+ * bpf_ringbuf_output() so only the used bytes travel.
+ */
+struct srb_sc_str {
+	struct srb_sc sc;
+	__u8 arg[SRB_NPATHS];   /* argument index of string i */
+	__u16 len[SRB_NPATHS];  /* bytes of string i, NUL included; 0 = none */
+	__u16 pad;
+	char str[SRB_NPATHS * SRB_PATH_MAX];
+};
+_Static_assert(sizeof(struct srb_sc_str) == 88 + 8 + 512, "srb_sc_str size");
+
+/*
+ * Plain syscall records are gathered per CPU and handed to the ring buffer
+ * SRB_BATCH at a time: one reservation and one copy per batch instead of
+ * per syscall. User space reads what is left in the batches at stop.
+ */
+#define SRB_BATCH 32
+
+struct srb_batch {
+	__u8 type;          /* SRB_BATCH */
+	__u8 pad[3];
+	__u32 n;            /* records used */
+	struct srb_sc rec[SRB_BATCH];
+};
+_Static_assert(sizeof(struct srb_batch) == 8 + SRB_BATCH * 88, "srb_batch size");
+
+/* The per-CPU slot around a batch. */
+struct srb_batch_slot {
+	__u64 busy;         /* taken with an atomic xchg: a preempted owner keeps others out */
+	__u64 flush_gen;    /* flush_gen seen at the last flush */
+	struct srb_batch b;
+};
+
+struct srb_fork {
+	__u8 type;          /* SRB_FORK */
+	__u8 is_thread;
+	__u16 pad;
+	__u32 tid;          /* child */
+	__u32 tgid;
+	__u32 parent_tid;
+	__u32 parent_tgid;
+	__u32 pad2;
+	__u64 ts;
+	__u64 clone_flags;
+	__u64 cgroup_id;
+	char comm[SRB_COMM_LEN];
+};
+_Static_assert(sizeof(struct srb_fork) == 64, "srb_fork size");
+
+struct srb_exec {
+	__u8 type;          /* SRB_EXEC */
+	__u8 argv_truncated;
+	__u16 fname_len;    /* bytes of filename, NUL included */
+	__u32 tid;
+	__u32 tgid;
+	__u32 old_tid;      /* tid before exec (a non-leader thread that exec'd) */
+	__u64 ts;
+	__u32 argv_len;     /* bytes of the NUL-separated argv block */
+	__u32 pad;
+	char comm[SRB_COMM_LEN];
+	char fname[SRB_FNAME_MAX];
+	char argv[SRB_ARGV_MAX];
+};
+_Static_assert(sizeof(struct srb_exec) == 32 + 16 + 256 + 2048, "srb_exec size");
+
+struct srb_exit {
+	__u8 type;          /* SRB_EXIT */
+	__u8 group_dead;
+	__u16 pad;
+	__u32 tid;
+	__u32 tgid;
+	__s32 exit_code;    /* task->exit_code: wait status encoding */
+	__u64 ts;
+};
+_Static_assert(sizeof(struct srb_exit) == 24, "srb_exit size");
+
+struct srb_comm {
+	__u8 type;          /* SRB_COMM */
+	__u8 pad[3];
+	__u32 tid;
+	__u32 tgid;
+	__u32 pad2;
+	__u64 ts;
+	char comm[SRB_COMM_LEN];
+};
+_Static_assert(sizeof(struct srb_comm) == 40, "srb_comm size");
+
+#endif

@@ -1,0 +1,1 @@
+--format csv --samples basic.trace

@@ -1,0 +1,1 @@
+flip.trace

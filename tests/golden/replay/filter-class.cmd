@@ -1,0 +1,1 @@
+--syscall %memory,%process basic.trace

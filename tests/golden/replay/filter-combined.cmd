@@ -1,0 +1,1 @@
+--pid 100 --syscall %file --failed basic.trace

@@ -1,0 +1,1 @@
+--comm worker,other basic.trace second.trace

@@ -1,0 +1,1 @@
+--min-duration 10us -T basic.trace

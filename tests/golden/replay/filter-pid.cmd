@@ -1,0 +1,1 @@
+--pid 102 basic.trace

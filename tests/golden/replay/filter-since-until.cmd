@@ -1,0 +1,1 @@
+--since 0.0001 --until 300us basic.trace

@@ -1,0 +1,1 @@
+--since 10:00:00.0002 -t basic.trace

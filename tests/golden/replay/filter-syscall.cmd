@@ -1,0 +1,1 @@
+--syscall openat,close basic.trace

@@ -1,0 +1,1 @@
+--tid 101 basic.trace

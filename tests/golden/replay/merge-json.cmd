@@ -1,0 +1,1 @@
+--format json basic.trace second.trace

@@ -1,0 +1,1 @@
+-T basic.trace second.trace

@@ -1,0 +1,1 @@
+--stats cut.trace flip.trace

@@ -1,0 +1,1 @@
+--pid abc basic.trace

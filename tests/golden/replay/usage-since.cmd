@@ -1,0 +1,1 @@
+--since yesterday basic.trace

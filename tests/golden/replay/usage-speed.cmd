@@ -1,0 +1,1 @@
+--speed 0 basic.trace

@@ -1,0 +1,1 @@
+--syscall nosuchcall basic.trace

@@ -1,0 +1,1 @@
+-w out.trace --format json basic.trace

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Completeness: K getppid calls give exactly K getppid records for that
+# thread; exit status of CMD passes through; header and file mode.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/rec-lib.sh"
+need_bpf
+
+K=100000
+rec "$TMP/g.trace" -- "$WL/getppid_loop" $K
+is "record -- getppid_loop exits 0" "$rc" 0
+dump "$TMP/g.trace" >"$TMP/g.tsv"
+pid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/g.tsv")
+is "exactly $K getppid records for the workload's thread" \
+	"$(count "$TMP/g.tsv" "\$1==\"SC\" && \$5==\"getppid\" && \$3==$pid")" $K
+is "getppid records are all complete (flags 0)" \
+	"$(count "$TMP/g.tsv" "\$1==\"SC\" && \$5==\"getppid\" && \$7!=0")" 0
+is "getppid returns the recorder's pid" \
+	"$(awk -F'\t' '$1=="SC" && $5=="getppid" {print $6}' "$TMP/g.tsv" | sort -u)" \
+	"$(awk -F'\t' '$1=="PROCINFO" {print $5; exit}' "$TMP/g.tsv")"
+is "one execve recorded as noreturn (flags 2)" \
+	"$(count "$TMP/g.tsv" "\$1==\"SC\" && \$5==\"execve\" && \$7==2 && \$3==$pid")" 1
+is "one exit_group recorded as noreturn" \
+	"$(count "$TMP/g.tsv" "\$1==\"SC\" && \$5==\"exit_group\" && \$7==2 && \$3==$pid")" 1
+is "nothing lost" "$(count "$TMP/g.tsv" '$1=="LOSS"')" 0
+is "header: target command, backend ebpf-tp_btf, args captured" \
+	"$(awk -F'\t' '$1=="HDR" {print $2, $3, $5; exit}' "$TMP/g.tsv")" "command ebpf-tp_btf 1"
+is "totals: command exited with 0" \
+	"$(awk -F'\t' '$1=="TOTALS" {print $2 "/" $3}' "$TMP/g.tsv")" "command exited/0"
+is "trace file is mode 0600" "$(stat -c %a "$TMP/g.trace")" 600
+
+# durations are plausible: every complete syscall has ts > 0 and duration < 10 s
+is "timestamps and durations are sane" \
+	"$(count "$TMP/g.tsv" '$1=="SC" && ($2==0 || $8 > 10000000000)')" 0
+
+# --no-args still counts exactly
+rec "$TMP/n.trace" --no-args --sample-interval 0 -- "$WL/getppid_loop" 1000
+dump "$TMP/n.trace" >"$TMP/n.tsv"
+is "--no-args: exactly 1000 getppid" "$(count "$TMP/n.tsv" '$1=="SC" && $5=="getppid"')" 1000
+is "--no-args: header says no args" "$(awk -F'\t' '$1=="HDR" {print $5}' "$TMP/n.tsv")" 0
+
+# --syscalls: only the chosen ones (process events stay)
+rec "$TMP/f.trace" --syscalls getppid,exit_group -- "$WL/getppid_loop" 500
+dump "$TMP/f.trace" >"$TMP/f.tsv"
+is "--syscalls getppid,exit_group: only those names" \
+	"$(awk -F'\t' '$1=="SC" {print $5}' "$TMP/f.tsv" | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" \
+	"exit_group=1 getppid=500 "
+is "--syscalls: exec event still recorded" "$(count "$TMP/f.tsv" '$1=="EXEC"')" 1
+
+# exit status pass-through
+rec "$TMP/e3.trace" -- sh -c 'exit 3'
+is "CMD exit 3 -> record exits 3" "$rc" 3
+rec "$TMP/e143.trace" -- sh -c 'kill -TERM $$'
+is "CMD killed by SIGTERM -> record exits 143" "$rc" 143
+dump "$TMP/e143.trace" >"$TMP/e143.tsv"
+is "totals carry the signal" "$(awk -F'\t' '$1=="TOTALS" {print $4}' "$TMP/e143.tsv")" 15
+rec "$TMP/nf.trace" -- /nonexistent/cmd
+is "CMD not found -> 127" "$rc" 127
+
+done_testing

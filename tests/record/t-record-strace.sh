@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# For a deterministic single-threaded program, per-syscall counts equal what
+# strace -f -c counts (strace leaves out exit_group, which never returns).
+# Path strings are read at entry and attached to their argument.
+. "$(dirname "$0")/../lib/tap.sh"
+. "$(dirname "$0")/rec-lib.sh"
+need_bpf
+
+if command -v strace >/dev/null; then
+	for wl in "syscall_mix 200" "getppid_loop 5000"; do
+		set -- $wl
+		strace -f -c -U name,calls -o "$TMP/strace.txt" "$WL/$1" "$2" >/dev/null
+		awk 'started && /^---/ {exit} started {print $1, $2} /^---/ {started=1}' \
+			"$TMP/strace.txt" | sort >"$TMP/want"
+		rec "$TMP/s.trace" --sample-interval 0 -- "$WL/$1" "$2"
+		dump "$TMP/s.trace" >"$TMP/s.tsv"
+		awk -F'\t' '$1=="SC" && !($5=="exit_group" && $7==2) {n[$5]++}
+			END {for (k in n) print k, n[k]}' "$TMP/s.tsv" | sort >"$TMP/got"
+		if diff "$TMP/want" "$TMP/got" >"$TMP/diff"; then
+			ok "$wl: per-syscall counts equal strace -f -c ($(wc -l <"$TMP/want") syscalls)"
+		else
+			not_ok "$wl: per-syscall counts equal strace -f -c"
+			diag "$(cat "$TMP/diff")"
+		fi
+		is "$wl: one exit_group besides" \
+			"$(count "$TMP/s.tsv" '$1=="SC" && $5=="exit_group" && $7==2')" 1
+	done
+else
+	skip "strace is not installed"
+fi
+
+rec "$TMP/m.trace" --sample-interval 0 -- "$WL/syscall_mix" 50
+dump "$TMP/m.trace" >"$TMP/m.tsv"
+is "path strings: 50 openat of /proc/self/stat that succeeded" \
+	"$(count "$TMP/m.tsv" '$1=="SC" && $5=="openat" && $9=="1=/proc/self/stat;" && $6>=0')" 50
+is "path strings: 50 openat that failed with ENOENT" \
+	"$(count "$TMP/m.tsv" '$1=="SC" && $5=="openat" && $9=="1=/nonexistent/sysrec-test;" && $6==-2')" 50
+is "path strings: 50 access of /etc/passwd (argument 0)" \
+	"$(count "$TMP/m.tsv" '$1=="SC" && $5=="access" && $9=="0=/etc/passwd;"')" 50
+is "path strings: execve with its filename" \
+	"$(count "$TMP/m.tsv" "\$1==\"SC\" && \$5==\"execve\" && \$9==\"0=$WL/syscall_mix;\"")" 1
+rec "$TMP/na.trace" --no-args --sample-interval 0 -- "$WL/syscall_mix" 5
+dump "$TMP/na.trace" >"$TMP/na.tsv"
+is "--no-args: no path strings either" "$(count "$TMP/na.tsv" '$1=="SC" && $9!=""')" 0
+
+done_testing

@@ -1,0 +1,166 @@
+#!/usr/bin/env bash
+# /proc samples of `sysrec record`: they arrive at about the interval, their
+# counters are monotonic per process, VmPeak reaches what the workload
+# allocated, every process gets a final sample as it exits, host CPU samples
+# come along, and --sample-interval 0 turns them off.
+# The trace is read with build/tools/trdump (TSV through the library reader).
+# shellcheck source=../lib/tap.sh
+. "$(dirname "$0")/../lib/tap.sh"
+needs_root
+
+DUMP=$TOP/build/tools/trdump
+MIB=96        # parent's allocation
+CHILD_MIB=32  # child's allocation
+MS=800        # how long both keep running after touching their memory
+INTERVAL_MS=50
+
+if [ ! -x "$SYSREC" ] || [ ! -x "$WL/alloc_touch" ] || [ ! -x "$DUMP" ]; then
+	not_ok "bin/sysrec, build/workloads/alloc_touch and build/tools/trdump are built (run make)"
+	done_testing
+fi
+
+trace=$TMP/samples.trace
+"$SYSREC" record -q --sample-interval ${INTERVAL_MS}ms -o "$trace" -- \
+	"$WL/alloc_touch" $MIB $MS $CHILD_MIB 2>"$TMP/rec.err"
+rc=$?
+if [ $rc -ne 0 ] || [ ! -s "$trace" ]; then
+	not_ok "sysrec record --sample-interval ${INTERVAL_MS}ms -- alloc_touch exits 0 and writes a trace (rc $rc)"
+	diag "$(head -c 2000 "$TMP/rec.err")"
+	done_testing
+fi
+ok "recorded alloc_touch with --sample-interval ${INTERVAL_MS}ms"
+
+if ! "$DUMP" "$trace" >"$TMP/dump.tsv" 2>"$TMP/dump.err"; then
+	not_ok "trace reads back without damage"
+	diag "$(head -c 2000 "$TMP/dump.err")"
+else
+	ok "trace reads back without damage"
+fi
+
+is "header sample_interval_ns" "$(awk -F'\t' '$1 == "HDR" { print $6 }' "$TMP/dump.tsv")" \
+	"$((INTERVAL_MS * 1000000))"
+
+# The workload's two processes: the exec'd parent and its forked child.
+parent=$(awk -F'\t' '$1 == "EXEC" && $5 ~ /alloc_touch$/ { print $4; exit }' "$TMP/dump.tsv")
+child=$(awk -F'\t' -v p="$parent" '$1 == "FORK" && $6 == p && $4 != p { print $4; exit }' \
+	"$TMP/dump.tsv")
+if [ -z "$parent" ] || [ -z "$child" ]; then
+	not_ok "exec of alloc_touch and its fork found (parent '$parent', child '$child')"
+	done_testing
+fi
+ok "exec of alloc_touch (pid $parent) and its fork (pid $child) found"
+
+for pid in "$parent" "$child"; do
+	awk -F'\t' -v p="$pid" '$1 == "SAMPLE" && $3 == p' "$TMP/dump.tsv" >"$TMP/s.$pid"
+	n=$(wc -l <"$TMP/s.$pid")
+	# Lifetime of the process as the trace saw it: from its exec/fork to its exit.
+	span=$(awk -F'\t' -v p="$pid" '
+		$1 == "EXEC" && $4 == p && !start { start = $2 }
+		$1 == "FORK" && $4 == p && !start { start = $2 }
+		$1 == "EXIT" && $4 == p { end = $2 }
+		END { if (start && end > start) printf "%d", (end - start) / 1000000; else print 0 }' \
+		"$TMP/dump.tsv")
+	# Expect span/interval samples; a generous band, not a timing test.
+	expect=$((span / INTERVAL_MS))
+	lo=$((expect / 2))
+	hi=$((expect * 3 / 2 + 3))
+	if [ "$span" -ge $MS ] && [ "$n" -ge "$lo" ] && [ "$n" -le "$hi" ]; then
+		ok "pid $pid: $n samples over ${span}ms at ${INTERVAL_MS}ms (band $lo..$hi)"
+	else
+		not_ok "pid $pid: $n samples over ${span}ms at ${INTERVAL_MS}ms (band $lo..$hi, lifetime >= ${MS}ms)"
+	fi
+
+	# Time strictly increasing, and the gaps near the interval: the median gap
+	# within a factor of two of it.
+	gaps=$(awk -F'\t' 'NR > 1 { print ($2 - prev) / 1000000 } { prev = $2 }' "$TMP/s.$pid" | sort -n)
+	med=$(echo "$gaps" | awk '{ a[NR] = $1 } END { if (NR) printf "%d", a[int((NR + 1) / 2)]; else print -1 }')
+	if [ "$(echo "$gaps" | head -1 | awk '{ print ($1 > 0) }')" = 1 ] &&
+		[ "$med" -ge $((INTERVAL_MS / 2)) ] && [ "$med" -le $((INTERVAL_MS * 2)) ]; then
+		ok "pid $pid: sample times increase, median gap ${med}ms"
+	else
+		not_ok "pid $pid: sample times increase, median gap ${med}ms (expected about ${INTERVAL_MS}ms)"
+		diag "gaps (ms): $(echo "$gaps" | tr '\n' ' ' | head -c 400)"
+	fi
+
+	# Cumulative counters never go down. trdump columns: 6 utime 7 stime
+	# 11 minflt 12 majflt 13 syscr 14 syscw 15 rchar 16 wchar 17 read_bytes
+	# 18 write_bytes 19 vol 20 invol; VmPeak (9) too, except in the final
+	# sample (5), which may come from a zombie that has no memory left.
+	# VmHWM (10) is max(high-water mark, current RSS) and the kernel's RSS
+	# is a per-CPU approximation, so it may dip a little: within 1%.
+	bad=$(awk -F'\t' '
+		NR > 1 {
+			split("6 7 11 12 13 14 15 16 17 18 19 20", cols, " ")
+			for (i in cols) { c = cols[i]; if ($c + 0 < prev[c] + 0) print "col " c ": " prev[c] " -> " $c " at " $2 }
+			if ($5 == 0 && $9 + 0 < prev[9] + 0) print "VmPeak: " prev[9] " -> " $9 " at " $2
+			if ($5 == 0 && $10 + 0 < (prev[10] + 0) * 0.99) print "VmHWM: " prev[10] " -> " $10 " at " $2
+		}
+		{ for (c = 1; c <= NF; c++) prev[c] = $c }' "$TMP/s.$pid")
+	if [ -z "$bad" ]; then
+		ok "pid $pid: counters monotonic across $n samples"
+	else
+		not_ok "pid $pid: counters monotonic across $n samples"
+		diag "$(echo "$bad" | head -5)"
+	fi
+
+	# The counters really moved: 4 KiB written every 10 ms.
+	moved=$(awk -F'\t' 'NR == 1 { w = $16; c = $14 } END { print ($16 - w >= 40960 && $14 - c >= 10) }' "$TMP/s.$pid")
+	is "pid $pid: wchar and syscw grow during the run" "$moved" 1
+
+	want=$MIB
+	[ "$pid" = "$child" ] && want=$CHILD_MIB
+	peak=$(awk -F'\t' '$9 + 0 > m { m = $9 + 0 } END { print m + 0 }' "$TMP/s.$pid")
+	hwm=$(awk -F'\t' '$10 + 0 > m { m = $10 + 0 } END { print m + 0 }' "$TMP/s.$pid")
+	if [ "$peak" -ge $((want * 1024)) ] && [ "$hwm" -ge $((want * 1024)) ]; then
+		ok "pid $pid: VmPeak ${peak} kB and VmHWM ${hwm} kB >= the ${want} MiB touched"
+	else
+		not_ok "pid $pid: VmPeak ${peak} kB and VmHWM ${hwm} kB >= the ${want} MiB touched"
+	fi
+
+	# Exactly one final sample, the last one, taken around the exit.
+	finals=$(awk -F'\t' '$5 == 1' "$TMP/s.$pid" | wc -l)
+	last_final=$(tail -1 "$TMP/s.$pid" | cut -f5)
+	exit_ts=$(awk -F'\t' -v p="$pid" '$1 == "EXIT" && $4 == p { t = $2 } END { print t + 0 }' \
+		"$TMP/dump.tsv")
+	final_ts=$(tail -1 "$TMP/s.$pid" | cut -f2)
+	if [ "$finals" -eq 1 ] && [ "$last_final" = 1 ] &&
+		awk -v f="$final_ts" -v e="$exit_ts" 'BEGIN { d = f - e; if (d < 0) d = -d; exit !(e > 0 && d < 1e9) }'; then
+		ok "pid $pid: one final sample, last, within 1s of the exit"
+	else
+		not_ok "pid $pid: one final sample, last, within 1s of the exit ($finals finals, last final=$last_final, final ts $final_ts, exit ts $exit_ts)"
+	fi
+	# Its CPU and fault counters are the process's last: not zeroed.
+	is "pid $pid: final sample keeps the fault count" \
+		"$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print ($11 >= '"$want"' * 256 / 2) }')" 1
+done
+
+# Host CPU samples come at the same pace, monotonic.
+awk -F'\t' '$1 == "HOSTCPU"' "$TMP/dump.tsv" >"$TMP/cpu"
+ncpu=$(wc -l <"$TMP/cpu")
+if [ "$ncpu" -ge $((MS / INTERVAL_MS / 2)) ]; then
+	ok "host cpu samples ($ncpu)"
+else
+	not_ok "host cpu samples ($ncpu, expected >= $((MS / INTERVAL_MS / 2)))"
+fi
+bad=$(awk -F'\t' 'NR > 1 { for (c = 2; c <= 10; c++) if ($c + 0 < prev[c] + 0) print "col " c " at " $2 }
+	{ for (c = 1; c <= NF; c++) prev[c] = $c }' "$TMP/cpu")
+is "host cpu counters monotonic" "$bad" ""
+
+# No process outside the workload is sampled.
+others=$(awk -F'\t' -v a="$parent" -v b="$child" '$1 == "SAMPLE" && $3 != a && $3 != b { print $3 }' \
+	"$TMP/dump.tsv" | sort -u | tr '\n' ' ')
+is "only the workload's processes are sampled" "$others" ""
+
+# --sample-interval 0: no samples at all.
+"$SYSREC" record -q --sample-interval 0 -o "$TMP/off.trace" -- "$WL/alloc_touch" 8 100 2>"$TMP/off.err"
+rc=$?
+if [ $rc -eq 0 ] && "$DUMP" "$TMP/off.trace" >"$TMP/off.tsv" 2>&1; then
+	is "--sample-interval 0: no samples, no host cpu" \
+		"$(awk -F'\t' '$1 == "SAMPLE" || $1 == "HOSTCPU"' "$TMP/off.tsv" | wc -l)" 0
+	is "--sample-interval 0: header says 0" "$(awk -F'\t' '$1 == "HDR" { print $6 }' "$TMP/off.tsv")" 0
+else
+	not_ok "sysrec record --sample-interval 0 (rc $rc)"
+	diag "$(head -c 1000 "$TMP/off.err")"
+fi
+
+done_testing

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: MIT
+/* n-gram tables, Kneser-Ney values, model files and merging on tiny sequences. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "ngram.h"
+#include "model_io.h"
+
+static void train_seq(struct ng_model *m, const char *prog, const uint32_t *nr, size_t len)
+{
+	struct ng_seq s = { 0, 0, ng_model_profile(m, prog) };
+
+	s.prof->sequences++;
+	s.prof->processes++;
+	m->sequences++;
+	for (size_t i = 0; i < len; i++) {
+		ng_train_call(m, &s, nr[i], ng_key_mask(m->n));
+	}
+	m->calls += len;
+	ng_model_flush(m);
+}
+
+static ng_key key_of(const struct ng_model *m, const uint32_t *nr, uint32_t n)
+{
+	ng_key k = 0;
+
+	for (uint32_t i = 0; i < n; i++) {
+		k = ng_key_push(k, nr[i] == ~0u ? NG_BOS : ng_model_lookup(m, nr[i]), ng_key_mask(m->n));
+	}
+	return k;
+}
+
+static bool same_bytes(struct ng_model *a, struct ng_model *b)
+{
+	void *ba = NULL, *bb = NULL;
+	size_t la = 0, lb = 0;
+	bool eq;
+
+	model_encode(a, &ba, &la, NULL);
+	model_encode(b, &bb, &lb, NULL);
+	eq = ba && bb && la == lb && !memcmp(ba, bb, la);
+	free(ba);
+	free(bb);
+	return eq;
+}
+
+static struct ng_model *shard(const uint32_t *const *seqs, const size_t *lens, const int *which,
+			      int k, const char *src)
+{
+	struct ng_model *m = ng_model_new(3, "x86_64", "comm");
+
+	for (int i = 0; i < k; i++) {
+		train_seq(m, which[i] % 2 ? "cat" : "sh", seqs[which[i]], lens[which[i]]);
+	}
+	m->traces = 1;
+	ng_model_add_source(m, src);
+	return m;
+}
+
+int main(void)
+{
+	const uint32_t BOS = ~0u;
+	const uint32_t seq[] = { 1, 2, 1, 2, 3 };
+	struct ng_model *m = ng_model_new(2, "x86_64", "comm");
+	struct ng_profile *p;
+	struct ng_scorer *sc;
+	bool seen;
+
+	train_seq(m, "prog", seq, 5);
+	p = ng_model_find(m, "prog");
+	TAP_EQ_U64(p->grams.len, 4, "n=2 over 1 2 1 2 3: 4 distinct windows (^1 12 21 23)");
+	TAP_EQ_U64(ng_table_get(&p->grams, key_of(m, (uint32_t[]){ 1, 2 }, 2)), 2, "window 1 2 counted twice");
+	TAP_EQ_U64(ng_table_get(&p->grams, key_of(m, (uint32_t[]){ BOS, 1 }, 2)), 1, "start window ^ 1 counted once");
+	TAP_EQ_U64(ng_table_get(&p->grams, key_of(m, (uint32_t[]){ 3, 1 }, 2)), 0, "window 3 1 never seen");
+	TAP_EQ_U64(p->calls, 5, "5 calls");
+
+	sc = ng_scorer_new(m, p);
+	tap_ok(fabs(ng_scorer_discount(sc, 1) - 0.5) < 1e-12, "D1 = n1/(n1+2n2) = 2/4");
+	tap_ok(fabs(ng_scorer_discount(sc, 2) - 0.6) < 1e-12, "D2 = 3/5");
+	double s12 = ng_scorer_window(sc, key_of(m, (uint32_t[]){ 1, 2 }, 2), &seen);
+	tap_ok(seen && fabs(s12 - -log2(0.765625)) < 1e-5, "P(2|1) = 0.765625 (hand-computed KN), seen (%g)", s12);
+	double s31 = ng_scorer_window(sc, key_of(m, (uint32_t[]){ 3, 1 }, 2), &seen);
+	tap_ok(!seen && fabs(s31 - -log2(0.46875)) < 1e-5, "P(1|3) backs off to the unigram 0.46875, unseen (%g)", s31);
+	double sunk = ng_scorer_window(sc, ng_key_push(ng_model_lookup(m, 1), NG_UNK, ng_key_mask(2)), &seen);
+	tap_ok(!seen && fabs(sunk - -log2(0.6 * 1 * (0.5 * 3 * 0.25 / 4) / 2)) < 1e-5,
+	       "unknown syscall after 1: D2*types*P1(unk)/total, P1(unk) = D1*types/total/vocab (%g)", sunk);
+	ng_scorer_free(sc);
+
+	/* model file round trip */
+	void *buf = NULL;
+	size_t len = 0;
+	ng_model_add_source(m, "t.sysrec");
+	m->traces = 1;
+	enum sr_status est = model_encode(m, &buf, &len, NULL);
+	tap_ok(est == SR_OK && len > 32, "model encodes (%zu bytes)", len);
+	struct ng_model *r = model_decode(buf, len, NULL);
+	tap_ok(r && r->n == 2 && r->nprof == 1 && !strcmp(r->prof[0]->name, "prog") &&
+	       r->prof[0]->grams.len == 4 && r->prof[0]->calls == 5 && r->traces == 1 &&
+	       r->nsources == 1 && !strcmp(r->abi, "x86_64"), "model decodes to the same counts");
+	tap_ok(r && same_bytes(m, r), "encode(decode(x)) == x byte for byte");
+	((uint8_t *)buf)[len - 1] ^= 1;
+	struct sr_error e;
+	tap_ok(!model_decode(buf, len, &e) && e.status == SR_CORRUPT, "flipped payload byte: SR_CORRUPT (%s)", e.msg);
+	tap_ok(!model_decode(buf, len - 5, &e) && e.status == SR_TRUNCATED, "cut file: SR_TRUNCATED");
+	tap_ok(!model_decode("hello", 5, &e) && e.status == SR_VERSION, "not a model: SR_VERSION");
+	free(buf);
+	ng_model_free(r);
+	ng_model_free(m);
+
+	/* merge equals training on the union, in any order */
+	const uint32_t a[] = { 5, 6, 7, 5, 6, 8, 9 }, b[] = { 9, 9, 9, 1 }, c[] = { 300, 5, 6, 7 },
+		       d[] = { 2, 4 };
+	const uint32_t *seqs[] = { a, b, c, d };
+	const size_t lens[] = { 7, 4, 4, 2 };
+	struct ng_model *s1 = shard(seqs, lens, (int[]){ 0, 1 }, 2, "one");
+	struct ng_model *s2 = shard(seqs, lens, (int[]){ 2, 3 }, 2, "two");
+	struct ng_model *all = shard(seqs, lens, (int[]){ 3, 2, 1, 0 }, 4, "one");
+	ng_model_add_source(all, "two");
+	all->traces = 2;
+	struct ng_model *m12 = ng_model_new(3, "x86_64", "comm");
+	struct ng_model *m21 = ng_model_new(3, "x86_64", "comm");
+	tap_ok(!ng_model_merge(m12, s1) && !ng_model_merge(m12, s2), "merge one+two");
+	tap_ok(!ng_model_merge(m21, s2) && !ng_model_merge(m21, s1), "merge two+one");
+	tap_ok(same_bytes(m12, all), "merge(one, two) == train(one + two), byte for byte");
+	tap_ok(same_bytes(m21, all), "merge(two, one) == train(one + two), byte for byte");
+	struct ng_model *bad = ng_model_new(4, "x86_64", "comm");
+	tap_ok(ng_model_merge(bad, s1) < 0, "merging models of different n fails");
+
+	/* per-program profiles stay apart */
+	struct ng_profile *sh = ng_model_find(all, "sh"), *cat = ng_model_find(all, "cat");
+	tap_ok(sh && cat && sh->calls == 11 && cat->calls == 6, "profile calls: sh 11, cat 6");
+	tap_ok(ng_table_get(&sh->grams, key_of(all, (uint32_t[]){ 5, 6, 7 }, 3)) == 2 &&
+	       ng_table_get(&cat->grams, key_of(all, (uint32_t[]){ 5, 6, 7 }, 3)) == 0,
+	       "5 6 7 belongs to sh only (2 times)");
+	tap_ok(ng_table_get(&cat->grams, key_of(all, (uint32_t[]){ 9, 9, 1 }, 3)) == 1 &&
+	       ng_table_get(&sh->grams, key_of(all, (uint32_t[]){ 9, 9, 1 }, 3)) == 0,
+	       "9 9 1 belongs to cat only");
+	ng_model_free(bad);
+	ng_model_free(m21);
+	ng_model_free(m12);
+	ng_model_free(all);
+	ng_model_free(s2);
+	ng_model_free(s1);
+	return tap_done();
+}
