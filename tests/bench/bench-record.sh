@@ -130,6 +130,8 @@ print(" ".join(sorted(set(p.get("name", "?") for p in progs if p.get("type") in 
 foreign_seen=""
 quiet_host() {
 	local i others
+	# Waited in vain once already: do not spend the run waiting again.
+	[ -n "$foreign_seen" ] && return 0
 	for ((i = 0; i < 12; i++)); do
 		others=$(foreign_progs)
 		[ -z "$others" ] && return 0
@@ -325,12 +327,12 @@ fi
 
 # ---- 2. highest lossless rate ----
 if [ $sysrec_ok = 1 ]; then
-	printf '\n%s\n' "sustained getppid rate, 2 threads for ${FLOOD_SECS}s, default buffers:"
+	printf '\n%s\n' "sustained getppid rate, 2 threads for ${FLOOD_SECS}s, default options and buffers:"
 	flood() { # rate (0 = flat out) -> "rate events lost"
 		local r=()
 		[ "$1" != 0 ] && r=(-r "$1")
 		rm -f "$TMP/flood.out" "$TMP/flood.trace"
-		if ! sysrec_rec "$TMP/flood.trace" --no-args -- "$LOOP" -t 2 -d "$FLOOD_SECS" "${r[@]}" \
+		if ! sysrec_rec "$TMP/flood.trace" -- "$LOOP" -t 2 -d "$FLOOD_SECS" "${r[@]}" \
 			-o "$TMP/flood.out" >/dev/null 2>"$TMP/last.err" || [ ! -s "$TMP/flood.out" ]; then
 			echo "failed"
 			return
