@@ -272,8 +272,11 @@ int cmd_analyze_score(int argc, char **argv)
 		}
 	}
 	if (se_seconds(e) > 0) {
-		cli_note("%" PRIu64 " syscalls scored in %.3fs (%.1fM/s)", se_calls(e), se_seconds(e),
-			 se_calls(e) / se_seconds(e) / 1e6);
+		double cpu = se_cpu_seconds(e);
+
+		cli_note("%" PRIu64 " syscalls read and scored in %.3fs CPU (%.1fM/s per core), "
+			 "%.3fs wall", se_calls(e), cpu, cpu > 0 ? se_calls(e) / cpu / 1e6 : 0.0,
+			 se_seconds(e));
 	}
 	rc = failed ? 1 : 0;
 	if (has_threshold && above) {

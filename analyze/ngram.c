@@ -133,6 +133,7 @@ void ng_model_free(struct ng_model *m)
 	}
 	for (size_t i = 0; i < m->nprof; i++) {
 		ng_table_free(&m->prof[i]->grams);
+		free(m->prof[i]->pending);
 		free(m->prof[i]->name);
 		free(m->prof[i]);
 	}
@@ -183,7 +184,9 @@ struct ng_profile *ng_model_profile(struct ng_model *m, const char *name)
 		return NULL;
 	}
 	p->name = strdup(name);
-	if (!p->name || ng_table_init(&p->grams, 1024) < 0) {
+	p->pending = calloc(NG_PENDING, sizeof(*p->pending));
+	if (!p->name || !p->pending || ng_table_init(&p->grams, 1024) < 0) {
+		free(p->pending);
 		free(p->name);
 		free(p);
 		return NULL;
@@ -263,6 +266,26 @@ int ng_model_add_names(struct ng_model *m, char *const *names, size_t n)
 	return 0;
 }
 
+int ng_model_flush(struct ng_model *m)
+{
+	for (size_t i = 0; i < m->nprof; i++) {
+		struct ng_profile *p = m->prof[i];
+
+		for (size_t j = 0; j < NG_PENDING; j++) {
+			struct ng_slot *c = &p->pending[j];
+
+			if (!c->val) {
+				continue;
+			}
+			if (ng_table_add(&p->grams, ng_key_make(c->lo, c->hi), c->val) < 0) {
+				return -1;
+			}
+			c->val = 0;
+		}
+	}
+	return 0;
+}
+
 static int cmp_prof(const void *a, const void *b)
 {
 	return strcmp((*(struct ng_profile *const *)a)->name, (*(struct ng_profile *const *)b)->name);
@@ -290,6 +313,10 @@ int ng_model_merge(struct ng_model *dst, const struct ng_model *src)
 
 	if (src->n != dst->n) {
 		errno = EINVAL;
+		return -1;
+	}
+	/* src is only read, but its pending counts must reach its tables */
+	if (ng_model_flush((struct ng_model *)src) < 0 || ng_model_flush(dst) < 0) {
 		return -1;
 	}
 	map[NG_BOS] = NG_BOS;
@@ -352,6 +379,7 @@ int ng_model_merge(struct ng_model *dst, const struct ng_model *src)
  */
 #define CTX_TYPE_BITS 11
 #define CACHE_LIMIT (8u << 20) /* unseen windows remembered at most */
+#define NG_L1 8192
 
 struct ng_scorer {
 	uint32_t n;
@@ -362,6 +390,9 @@ struct ng_scorer {
 	ng_key mask[NG_MAX_N + 1];
 	/* window -> surprisal (float bits) | seen << 32 | 1 << 33 */
 	struct ng_table cache;
+	/* direct-mapped copy of the hottest entries: a program's hot windows
+	 * fit in L2, the big table does not */
+	struct ng_slot l1[NG_L1];
 };
 
 void ng_scorer_free(struct ng_scorer *s)
@@ -498,9 +529,16 @@ double ng_scorer_discount(const struct ng_scorer *s, uint32_t k)
 
 double ng_scorer_window(struct ng_scorer *s, ng_key key, bool *seen)
 {
-	uint64_t v = ng_table_get(&s->cache, key);
+	uint64_t lo = (uint64_t)key, hi = (uint64_t)(key >> 64);
+	struct ng_slot *l1 = &s->l1[ng_hash(key) & (NG_L1 - 1)];
+	uint64_t v;
 	float f;
 
+	if (l1->val && l1->lo == lo && l1->hi == hi) {
+		v = l1->val;
+		goto found;
+	}
+	v = ng_table_get(&s->cache, key);
 	if (!v) {
 		double bits = -log2(kn_prob(s, key));
 
@@ -510,6 +548,10 @@ double ng_scorer_window(struct ng_scorer *s, ng_key key, bool *seen)
 			(void)ng_table_add(&s->cache, key, v);
 		}
 	}
+	l1->lo = lo;
+	l1->hi = hi;
+	l1->val = v;
+found:;
 	uint32_t u = (uint32_t)v;
 	memcpy(&f, &u, sizeof(f));
 	*seen = (v >> 32) & 1;

@@ -62,6 +62,13 @@ static inline uint64_t ng_hash(ng_key k)
 	return h ^ (h >> 32);
 }
 
+/*
+ * Training adds to a small direct-mapped cache of pending counts first: the
+ * hot windows of a program stay in it (L2-sized), and only evictions touch
+ * the big table. ng_model_flush() empties it into the table.
+ */
+#define NG_PENDING 4096
+
 /* One program's profile: the counted windows plus bookkeeping. */
 struct ng_profile {
 	char *name;
@@ -69,6 +76,7 @@ struct ng_profile {
 	uint64_t sequences; /* thread sequences */
 	uint64_t processes; /* processes that contributed */
 	struct ng_table grams;
+	struct ng_slot *pending; /* NG_PENDING slots, val 0 = free */
 };
 
 struct ng_model {
@@ -138,8 +146,12 @@ struct ng_seq {
 	struct ng_profile *prof;
 };
 
+/* Move every pending count of the model's profiles into their tables. */
+int ng_model_flush(struct ng_model *m);
+
 static inline int ng_train_call(struct ng_model *m, struct ng_seq *s, uint32_t nr, ng_key mask)
 {
+	struct ng_profile *p = s->prof;
 	uint32_t id = ng_model_lookup(m, nr);
 
 	if (id == NG_UNK) {
@@ -147,8 +159,21 @@ static inline int ng_train_call(struct ng_model *m, struct ng_seq *s, uint32_t n
 	}
 	s->key = ng_key_push(s->key, id, mask);
 	s->len++;
-	s->prof->calls++;
-	return ng_table_add(&s->prof->grams, s->key, 1);
+	p->calls++;
+
+	uint64_t lo = (uint64_t)s->key, hi = (uint64_t)(s->key >> 64);
+	struct ng_slot *c = &p->pending[ng_hash(s->key) & (NG_PENDING - 1)];
+	if (c->val && c->lo == lo && c->hi == hi) {
+		c->val++;
+		return 0;
+	}
+	if (c->val && ng_table_add(&p->grams, ng_key_make(c->lo, c->hi), c->val) < 0) {
+		return -1;
+	}
+	c->lo = lo;
+	c->hi = hi;
+	c->val = 1;
+	return 0;
 }
 
 /* ---- scoring ---- */

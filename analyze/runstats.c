@@ -789,7 +789,13 @@ static int build_resources(struct rs_run *r)
 				slot = nslots - 1;
 			}
 			has[slot] = 1;
-			res[slot].rss_kb += pt->rss_kb;
+			/* A sample taken as the process exits sees its memory
+			 * already released: keep the last resident size. */
+			if (pt->rss_kb == 0 && k > 0) {
+				res[slot].rss_kb += pr->pts[k - 1].rss_kb;
+			} else {
+				res[slot].rss_kb += pt->rss_kb;
+			}
 			if (k == 0 || pt->ts <= pr->pts[k - 1].ts) {
 				continue;
 			}

@@ -19,6 +19,7 @@ static void train_seq(struct ng_model *m, const char *prog, const uint32_t *nr, 
 		ng_train_call(m, &s, nr[i], ng_key_mask(m->n));
 	}
 	m->calls += len;
+	ng_model_flush(m);
 }
 
 static ng_key key_of(const struct ng_model *m, const uint32_t *nr, uint32_t n)
