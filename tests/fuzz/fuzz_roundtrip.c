@@ -72,7 +72,7 @@ static void build(struct gen *g, struct bytes *b)
 			sc->tid = take(b, 1);
 			sc->tgid = take(b, 1);
 			sc->nr = take(b, 2);
-			sc->ret = (int64_t)take(b, k % 4 == 0 ? 8 : 1) - 64;
+			sc->ret = (int64_t)(take(b, k % 4 == 0 ? 8 : 1) - 64);
 			sc->flags = k % 7 == 0 ? take(b, 1) % 4 : 0;
 			sc->has_args = g->args;
 			for (int a = 0; g->args && a < 6; a++) {
