@@ -828,6 +828,11 @@ static int loop(struct rec *r)
 			r->stop = true;
 			r->reason = "duration";
 		}
+		if (r->o->pids && r->procs.live == 0 && !r->stop) {
+			/* -p: every followed process (and child) is gone. */
+			r->stop = true;
+			r->reason = "processes exited";
+		}
 		if (r->stop_deadline && now >= r->stop_deadline) {
 			r->stop = true;
 		}

@@ -30,6 +30,15 @@ is "-p: nothing from other processes" \
 	"$(count "$TMP/p.tsv" "\$1==\"SC\" && \$4!=$target && \$4!=${child:-0}")" 0
 wait $target
 
+# -p ends by itself when the followed processes are gone
+"$WL/spin_getppid" 0.6 200 &
+target=$!
+sleep 0.1
+rec "$TMP/pe.trace" -p $target
+is "-p: recording ends when the process and its child exited" \
+	"$rc/$(dump "$TMP/pe.trace" | awk -F'\t' '$1=="TOTALS" {print $2}')" "0/processes exited"
+wait $target
+
 rec "$TMP/bad.trace" -p 2147483000
 is "-p of a pid that does not exist: exit 1" "$rc" 1
 check "-p: the message names the pid" grep -q "no such process: 2147483000" "$TMP/rec.err"
