@@ -274,12 +274,12 @@ int cmd_analyze_eval(int argc, char **argv)
 	if (roc && write_roc(roc, res, which, nwhich) < 0) {
 		goto out;
 	}
-	double secs = se_seconds(e);
+	double secs = se_cpu_seconds(e);
 	if (json) {
 		printf("{\"model\":");
 		json_str(stdout, model);
 		printf(",\"n\":%u,\"normal\":%zu,\"attack\":%zu,\"bootstrap\":%" PRIu64
-		       ",\"seed\":%" PRIu64 ",\"syscalls\":%" PRIu64 ",\"seconds\":",
+		       ",\"seed\":%" PRIu64 ",\"syscalls\":%" PRIu64 ",\"cpu_seconds\":",
 		       m->n, n0, n1, boot, seed, se_calls(e));
 		json_num(stdout, secs);
 		printf(",\"scores\":[");
@@ -305,7 +305,7 @@ int cmd_analyze_eval(int argc, char **argv)
 		printf("]}\n");
 	} else {
 		printf("model %s (n=%u): %zu normal, %zu attack traces; %" PRIu64
-		       " syscalls scored in %.2fs (%.1fM/s)\n", model, m->n, n0, n1, se_calls(e), secs,
+		       " syscalls read and scored in %.2fs CPU (%.1fM/s per core)\n", model, m->n, n0, n1, se_calls(e), secs,
 		       secs > 0 ? se_calls(e) / secs / 1e6 : 0.0);
 		printf("%-6s %-24s %7s %7s %7s %9s\n", "score", "AUC [95% CI]", "DR@1%", "DR@5%",
 		       "DR@10%", "FAR@90%DR");

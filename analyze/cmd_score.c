@@ -262,7 +262,7 @@ int cmd_analyze_score(int argc, char **argv)
 		printf("]}\n");
 	} else if (nw) {
 		printf("\nMost surprising windows (bits = -log2 P(last call | the calls before)):\n");
-		printf("%-17s %-8s %-8s %-16s %6s %-6s %s\n", "time(s)", "pid", "tid", "comm", "bits",
+		printf("%-17s %-8s %-8s %-16s %6s %-6s %s\n", "boottime(s)", "pid", "tid", "comm", "bits",
 		       "seen", "sequence");
 		for (size_t i = 0; i < nw; i++) {
 			printf("%-17.6f %-8d %-8d %-16s %6.2f %-6s ", w[i].ts / 1e9, w[i].pid, w[i].tid,
@@ -272,8 +272,11 @@ int cmd_analyze_score(int argc, char **argv)
 		}
 	}
 	if (se_seconds(e) > 0) {
-		cli_note("%" PRIu64 " syscalls scored in %.3fs (%.1fM/s)", se_calls(e), se_seconds(e),
-			 se_calls(e) / se_seconds(e) / 1e6);
+		double cpu = se_cpu_seconds(e);
+
+		cli_note("%" PRIu64 " syscalls read and scored in %.3fs CPU (%.1fM/s per core), "
+			 "%.3fs wall", se_calls(e), cpu, cpu > 0 ? se_calls(e) / cpu / 1e6 : 0.0,
+			 se_seconds(e));
 	}
 	rc = failed ? 1 : 0;
 	if (has_threshold && above) {

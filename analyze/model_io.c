@@ -112,8 +112,11 @@ static int build_pb(struct ng_model *m, Sysrec__Model *pm)
 {
 	static char empty[] = "";
 
-	ng_model_sort(m);
 	sysrec__model__init(pm);
+	if (ng_model_flush(m) < 0) {
+		return -1;
+	}
+	ng_model_sort(m);
 	pm->model_version = SR_MODEL_VERSION;
 	pm->n = m->n;
 	pm->abi = m->abi;

@@ -2,7 +2,8 @@
 /*
  * The n-gram model: per-program tables of length-N syscall windows and their
  * counts (training, merging), and a scorer built from them (stide mismatch
- * and an interpolated Kneser-Ney language model).
+ * and an interpolated modified Kneser-Ney language model, Chen and Goodman
+ * 1998: three discounts per order from the count-of-counts).
  *
  * Syscall numbers are remapped to dense ids so that N of them pack into one
  * 128-bit key (NG_BITS bits each). Id 0 is the start-of-sequence padding
@@ -62,6 +63,13 @@ static inline uint64_t ng_hash(ng_key k)
 	return h ^ (h >> 32);
 }
 
+/*
+ * Training adds to a small direct-mapped cache of pending counts first: the
+ * hot windows of a program stay in it (L2-sized), and only evictions touch
+ * the big table. ng_model_flush() empties it into the table.
+ */
+#define NG_PENDING 4096
+
 /* One program's profile: the counted windows plus bookkeeping. */
 struct ng_profile {
 	char *name;
@@ -69,6 +77,7 @@ struct ng_profile {
 	uint64_t sequences; /* thread sequences */
 	uint64_t processes; /* processes that contributed */
 	struct ng_table grams;
+	struct ng_slot *pending; /* NG_PENDING slots, val 0 = free */
 };
 
 struct ng_model {
@@ -138,8 +147,12 @@ struct ng_seq {
 	struct ng_profile *prof;
 };
 
+/* Move every pending count of the model's profiles into their tables. */
+int ng_model_flush(struct ng_model *m);
+
 static inline int ng_train_call(struct ng_model *m, struct ng_seq *s, uint32_t nr, ng_key mask)
 {
+	struct ng_profile *p = s->prof;
 	uint32_t id = ng_model_lookup(m, nr);
 
 	if (id == NG_UNK) {
@@ -147,8 +160,21 @@ static inline int ng_train_call(struct ng_model *m, struct ng_seq *s, uint32_t n
 	}
 	s->key = ng_key_push(s->key, id, mask);
 	s->len++;
-	s->prof->calls++;
-	return ng_table_add(&s->prof->grams, s->key, 1);
+	p->calls++;
+
+	uint64_t lo = (uint64_t)s->key, hi = (uint64_t)(s->key >> 64);
+	struct ng_slot *c = &p->pending[ng_hash(s->key) & (NG_PENDING - 1)];
+	if (c->val && c->lo == lo && c->hi == hi) {
+		c->val++;
+		return 0;
+	}
+	if (c->val && ng_table_add(&p->grams, ng_key_make(c->lo, c->hi), c->val) < 0) {
+		return -1;
+	}
+	c->lo = lo;
+	c->hi = hi;
+	c->val = 1;
+	return 0;
 }
 
 /* ---- scoring ---- */
@@ -165,7 +191,8 @@ void ng_scorer_free(struct ng_scorer *s);
  * cached.
  */
 double ng_scorer_window(struct ng_scorer *s, ng_key key, bool *seen);
-/* Kneser-Ney discount of order K (1..n), for reports and tests. */
+/* The single Kneser-Ney discount n1/(n1+2n2) of order K (1..n); the modified
+ * discounts D1, D2, D3+ derive from it and fall back to it when degenerate. */
 double ng_scorer_discount(const struct ng_scorer *s, uint32_t k);
 
 #endif

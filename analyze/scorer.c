@@ -24,6 +24,7 @@ struct thread {
 	ng_key key;
 	uint64_t len;
 	uint32_t bits; /* mismatch flags of the last SE_LFC_WINDOW full windows */
+	uint32_t nbits; /* how many of them are set */
 	uint32_t gen;
 	struct pt_proc *proc;
 	struct ng_scorer *sc;
@@ -44,7 +45,7 @@ struct se_engine {
 	unsigned topk;
 	struct se_window *heap; /* min-heap on surprisal */
 	size_t nheap;
-	double seconds;
+	double seconds, cpu_seconds;
 	uint64_t calls;
 };
 
@@ -126,6 +127,11 @@ const struct se_stats *se_file_stats(const struct se_engine *e, size_t file)
 double se_seconds(const struct se_engine *e)
 {
 	return e->seconds;
+}
+
+double se_cpu_seconds(const struct se_engine *e)
+{
+	return e->cpu_seconds;
 }
 
 uint64_t se_calls(const struct se_engine *e)
@@ -313,6 +319,7 @@ static int seq_start(struct se_engine *e, struct thread *th, struct pt_proc *p, 
 	th->key = 0;
 	th->len = 0;
 	th->bits = 0;
+	th->nbits = 0;
 	th->proc = p;
 	th->gen = p->gen;
 	th->res = r;
@@ -342,6 +349,15 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* CPU time of this thread: the per-core speed, whatever else runs on the host */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
 int se_file(struct se_engine *e, const char *path)
 {
 	const uint32_t n = e->m->n;
@@ -354,7 +370,7 @@ int se_file(struct se_engine *e, const char *path)
 	size_t nth = 0, cap = 0, file = e->nfiles, first_proc = e->nproc;
 	uint32_t cur_tid = 0;
 	enum sr_status st;
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 	int rc = -1;
 
 	struct se_stats *nf = realloc(e->files, (e->nfiles + 1) * sizeof(*nf));
@@ -449,10 +465,12 @@ int se_file(struct se_engine *e, const char *path)
 			if (!seen) {
 				rs->mismatches++;
 			}
+			/* the flag leaving the frame, then the new one */
+			cur->nbits -= (cur->bits >> (SE_LFC_WINDOW - 1)) & 1;
 			cur->bits = ((cur->bits << 1) | !seen) & ((1u << SE_LFC_WINDOW) - 1);
-			uint32_t pc = (uint32_t)__builtin_popcount(cur->bits);
-			if (pc > rs->lfc) {
-				rs->lfc = pc;
+			cur->nbits += !seen;
+			if (cur->nbits > rs->lfc) {
+				rs->lfc = cur->nbits;
 			}
 		} else {
 			cur->last_seen = seen;
@@ -493,6 +511,7 @@ out:
 		}
 	}
 	e->seconds += now() - t0;
+	e->cpu_seconds += cpu_now() - c0;
 	sr_reader_close(r);
 	free(th);
 	ng_table_free(&tids);

@@ -69,6 +69,7 @@ const struct se_stats *se_file_stats(const struct se_engine *e, size_t file);
 const struct se_window *se_top(struct se_engine *e, size_t *n);
 double se_value(const struct se_stats *st, enum se_score which);
 double se_seconds(const struct se_engine *e);
+double se_cpu_seconds(const struct se_engine *e);
 uint64_t se_calls(const struct se_engine *e);
 
 #endif

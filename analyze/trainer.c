@@ -17,7 +17,7 @@ struct thread {
 struct trainer {
 	struct ng_model *m;
 	ng_key mask;
-	double seconds;
+	double seconds, cpu_seconds;
 	bool have_abi;
 };
 
@@ -56,11 +56,25 @@ double trainer_seconds(const struct trainer *t)
 	return t->seconds;
 }
 
+double trainer_cpu_seconds(const struct trainer *t)
+{
+	return t->cpu_seconds;
+}
+
 static double now(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: the per-core speed, whatever else runs on the host */
+static double cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -99,7 +113,7 @@ int trainer_file(struct trainer *t, const char *path)
 	uint32_t cur_tid = 0;
 	uint64_t calls = 0;
 	enum sr_status st;
-	double t0 = now();
+	double t0 = now(), c0 = cpu_now();
 	int rc = -1;
 
 	if (pt_init(&procs) < 0 || ng_table_init(&tids, 256) < 0) {
@@ -189,6 +203,10 @@ int trainer_file(struct trainer *t, const char *path)
 		}
 		calls++;
 	}
+	if (ng_model_flush(m) < 0) {
+		cli_err("out of memory counting windows");
+		goto out;
+	}
 	m->traces++;
 	m->calls += calls;
 	if (ng_model_add_source(m, path) < 0) {
@@ -198,6 +216,7 @@ int trainer_file(struct trainer *t, const char *path)
 	rc = 0;
 out:
 	t->seconds += now() - t0;
+	t->cpu_seconds += cpu_now() - c0;
 	sr_reader_close(r);
 	free(th);
 	ng_table_free(&tids);

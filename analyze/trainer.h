@@ -19,5 +19,7 @@ int trainer_file(struct trainer *t, const char *path);
 struct ng_model *trainer_model(struct trainer *t);
 /* Wall time spent in trainer_file() so far. */
 double trainer_seconds(const struct trainer *t);
+/* CPU time of the same (per-core speed on a busy host). */
+double trainer_cpu_seconds(const struct trainer *t);
 
 #endif

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# analyze train/merge/score/eval on small hand-made traces with known answers.
+. "$(dirname "$0")/../lib/tap.sh"
+PY=/usr/bin/python3
+SEQ=$TOP/build/tools/seqtrace
+mk() { "$SEQ" "$TMP/$1.sysrec" || { not_ok "seqtrace $1"; done_testing; }; }
+js() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
+
+# training: sh runs 0 1 2 0 1 2 3, cat runs 5 6 7 5 6 7
+printf 'proc 10 1 sh\nseq 10 10 1000 1000 0 1 2 0 1 2 3\n' | mk a
+printf 'proc 20 1 cat\nseq 20 20 1000 1000 5 6 7 5 6 7\n' | mk b
+cd "$TMP" || exit 1
+"$SYSREC" analyze train -q -n 3 -o ab.model a.sysrec b.sysrec
+is "train exit status" "$?" 0
+is "model file magic" "$(head -c 8 ab.model | od -An -c | tr -s ' ')" ' 211 S R M O D L \n'
+# stock tools read the model: 32-byte preamble, zstd frame, protobuf Model
+if command -v protoc >/dev/null && command -v zstd >/dev/null; then
+	tail -c +33 ab.model | zstd -dq | protoc --decode=sysrec.Model -I "$TOP/formats" \
+		"$TOP/formats/model.proto" >ab.txt 2>&1
+	is "protoc decodes the model: n, profiles, first window of cat (^ ^ 5 = 0 0 6)" \
+		"$(grep -E '^(n|traces|calls):' ab.txt | tr '\n' ' ')$(grep -c 'name:' ab.txt) $(grep -m3 'symbols:' ab.txt | tr -d ' \n')" \
+		"n: 3 traces: 2 calls: 13 2 symbols:0symbols:0symbols:6"
+else
+	skip "protoc or zstd not installed"
+fi
+"$SYSREC" analyze train -q -n 3 -o ba.model b.sysrec a.sysrec
+"$SYSREC" analyze train -q -n 3 -o a.model a.sysrec
+"$SYSREC" analyze train -q -n 3 -o b.model b.sysrec
+"$SYSREC" analyze merge -o m1.model a.model b.model
+is "merge exit status" "$?" 0
+"$SYSREC" analyze merge -o m2.model b.model a.model
+check "train(a b) == train(b a), byte for byte" cmp -s ab.model ba.model
+check "merge(a, b) == train(a b), byte for byte" cmp -s m1.model ab.model
+check "merge(b, a) == train(a b), byte for byte" cmp -s m2.model ab.model
+"$SYSREC" analyze merge -o m3.model m1.model a.model
+check "merge with an overlapping shard differs (counts add up)" bash -c '! cmp -s m3.model ab.model'
+"$SYSREC" analyze train -q -n 4 -o a4.model a.sysrec
+"$SYSREC" analyze merge -o bad.model a.model a4.model 2>merge.err
+is "merge of different n fails" "$?" 1
+is "merge error names the model" "$(cat merge.err)" \
+	"sysrec analyze merge: a4.model: n=4 --by comm does not match the first model's n=3 --by comm"
+
+"$SYSREC" analyze score --format json --model ab.model a.sysrec b.sysrec >self.json
+is "training traces score 0 (stide, lfc)" "$(js self.json '[(f["stide"], f["lfc"], f["windows"]) for f in d["files"]]')" \
+	"[(0, 0, 5), (0, 0, 4)]"
+
+# test: sh doing a new ordering, cat doing sh's sequence, an unknown program
+cat <<'SPEC' | mk t
+proc 30 1 sh
+proc 40 1 cat
+proc 50 1 ls
+seq 30 30 1000 1000 0 1 2 3 0 1
+seq 40 40 9000 1000 0 1 2 0 1 2
+seq 50 50 20000 1000 5 6 7
+seq 30 31 30000 1000 0 1
+SPEC
+"$SYSREC" analyze score --format json --model ab.model t.sysrec >t.json
+is "score exit status" "$?" 0
+P='{p["pid"]: p for p in d["files"][0]["processes"]}'
+is "sh: windows 4+1 (a short thread counts once), mismatches 2 (2 3 0, 3 0 1)" \
+	"$(js t.json "[($P)[30][k] for k in ('windows','mismatches','lfc','profile')]")" "[5, 2, 2, 'sh']"
+is "cat doing sh's calls: every window unseen in cat's profile" \
+	"$(js t.json "[($P)[40][k] for k in ('windows','mismatches','stide','profile')]")" "[4, 4, 1, 'cat']"
+is "unknown program ls: scored against all profiles" \
+	"$(js t.json "[($P)[50][k] for k in ('windows','mismatches','profile','unknown_program_calls')]")" \
+	"[1, 0, '*all*', 3]"
+is "file totals" "$(js t.json "[d['files'][0][k] for k in ('calls','windows','mismatches','lfc')]")" "[17, 10, 6, 4]"
+is "top windows: 10, the first is cat's first call (read, unseen), named" \
+	"$(js t.json "len(d['top_windows']), d['top_windows'][0]['pid'], d['top_windows'][0]['seen'], d['top_windows'][0]['sequence'], d['top_windows'][1]['sequence']")" \
+	"10 40 False ['read'] ['read', 'write']"
+nll_sh=$(js t.json "($P)[30]['nll']")
+check "nll of sh's odd sequence ($nll_sh) above its training traces'" $PY -c "import json,sys
+d=json.load(open('self.json')); sys.exit(not $nll_sh > d['files'][0]['nll'])"
+
+"$SYSREC" analyze train -q -n 3 --by global -o g.model a.sysrec b.sysrec
+"$SYSREC" analyze score --format json --model g.model t.sysrec >g.json
+is "--by global: cat doing sh's calls is normal" "$(js g.json "($P)[40]['mismatches']")" 0
+
+"$SYSREC" analyze score --model ab.model --score stide --threshold 0.9 t.sysrec >/dev/null 2>thr.err
+is "--threshold 0.9 on stide: exit 1 (cat at 1.0)" "$?" 1
+is "threshold message" "$(cat thr.err)" "sysrec analyze score: 1 process with stide above 0.9"
+"$SYSREC" analyze score --model ab.model --score stide --threshold 1 t.sysrec >/dev/null
+is "--threshold 1 on stide: exit 0" "$?" 0
+"$SYSREC" analyze score --format json --model ab.model - <t.sysrec >stdin.json
+is "score reads stdin ('-')" "$(js stdin.json "[d['files'][0][k] for k in ('calls','mismatches')]")" "[17, 6]"
+"$SYSREC" analyze score --model ab.model t.sysrec >t.txt
+is "text output: a line per process plus the file line" "$(grep -cE '^(all|[0-9]+) ' t.txt)" 4
+
+# eval: normal = processes repeating training, attack = one seen, one novel -> AUC 3/4
+cat <<'SPEC' | mk n
+proc 60 1 sh
+proc 61 1 cat
+seq 60 60 1000 1000 0 1 2 0 1 2
+seq 61 61 1000 1000 5 6 7 5 6
+SPEC
+cat <<'SPEC' | mk x
+proc 70 1 sh
+proc 71 1 sh
+seq 70 70 1000 1000 0 1 2 0
+seq 71 71 1000 1000 2 1 0 2 1 0
+SPEC
+"$SYSREC" analyze eval --model ab.model --normal n.sysrec --attack x.sysrec --score stide \
+	--format json --roc roc.csv >e.json
+is "eval exit status" "$?" 0
+is "eval: 2 normal, 2 attack, stide AUC 0.75 (ties count 1/2)" \
+	"$(js e.json "d['normal'], d['attack'], d['scores'][0]['score'], d['scores'][0]['auc']")" "2 2 stide 0.75"
+is "eval: DR at 1% FAR 1/2, FAR at 90% DR 1" \
+	"$(js e.json "d['scores'][0]['dr_at_far']['0.01'], d['scores'][0]['far_at_dr90']")" "0.5 1"
+is "ROC CSV: header and 3 points" "$(tr '\n' ' ' <roc.csv)" \
+	"score,threshold,far,dr stide,inf,0.000000,0.000000 stide,1,0.000000,0.500000 stide,0,1.000000,1.000000 "
+# the same with labels inside one file
+cat <<'SPEC' | mk l
+proc 80 1 sh validation a1
+proc 81 1 sh attack:x a2
+proc 82 1 sh training a3
+seq 80 80 1000 1000 0 1 2 0
+seq 81 81 1000 1000 2 1 0 2
+seq 82 82 1000 1000 2 1 0 2
+SPEC
+"$SYSREC" analyze eval --model ab.model --normal-label validation --attack-label 'attack:*' \
+	--format json l.sysrec >l.json
+is "eval by label: 1 normal, 1 attack, AUC 1 for every score" \
+	"$(js l.json "d['normal'], d['attack'], [s['auc'] for s in d['scores']]")" "1 1 [1, 1, 1]"
+
+# usage and runtime errors
+"$SYSREC" analyze train a.sysrec 2>err.txt
+is "train without -o: exit 2" "$?" 2
+is "train without -o: one-line reason" "$(head -1 err.txt)" "sysrec analyze train: missing -o MODEL"
+"$SYSREC" analyze train -n 13 -o x.model a.sysrec 2>err.txt
+is "train -n 13: usage error naming the option" "$(head -1 err.txt)" \
+	"sysrec analyze train: invalid -n argument: '13' (expected a window length from 1 to 12)"
+"$SYSREC" analyze score --model nosuch.model a.sysrec 2>err.txt
+is "missing model: exit 1" "$?" 1
+head -c 100 ab.model >cut.model
+"$SYSREC" analyze score --model cut.model a.sysrec 2>err.txt
+is "cut model: exit 1" "$?" 1
+check "cut model: says truncated ($(cat err.txt))" grep -q "cut.model: .*truncated" err.txt
+"$SYSREC" analyze eval --model ab.model n.sysrec 2>err.txt
+is "eval file without a class: usage error" "$?" 2
+"$SYSREC" analyze score --model ab.model --format yaml a.sysrec 2>err.txt
+is "score --format yaml: usage error" "$(head -1 err.txt)" \
+	"sysrec analyze score: invalid --format argument: 'yaml' (expected text or json)"
+done_testing
