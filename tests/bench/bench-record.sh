@@ -214,14 +214,16 @@ if [ -n "${cfg_err[untraced]:-}" ]; then
 	echo "bench-record: the untraced loop failed: ${cfg_err[untraced]}"
 	exit 1
 fi
+# spread CFG: "runs MIN..MAX" of a configuration's ns/call, to judge the noise
+spread() { sort -g "$TMP/vals.$1" | awk '{ a[NR] = $1 } END { if (NR) printf "runs %s..%s", a[1], a[NR] }'; }
 base=$(median <"$TMP/vals.untraced")
-row "untraced" "$base" "1.00"
+row "untraced" "$base" "1.00" "$(spread untraced)"
 floor=""
 if [ -n "$floor_err" ] || [ -n "${cfg_err[floor]:-}" ]; then
 	row "floor: empty tp_btf sys_enter+sys_exit" "-" "-" "${floor_err:-failed: ${cfg_err[floor]}}"
 else
 	floor=$(median <"$TMP/vals.floor")
-	row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")"
+	row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")" "$(spread floor)"
 fi
 
 declare -A rec_cpu rec_hwm
@@ -235,7 +237,7 @@ sysrec_row() { # cfg label
 	if [ -n "$floor" ]; then
 		extra="above floor: $(awk -v s="$v" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (s - f) / b }')x untraced (target <= 0.3)"
 	fi
-	row "$label" "$v" "$(ratio "$v" "$base")" "$extra"
+	row "$label" "$v" "$(ratio "$v" "$base")" "$extra; $(spread "$c")"
 	read -r ev lost <"$TMP/counts.$c"
 	rec_cpu[$label]=$(median <"$TMP/cpus.$c")
 	rec_hwm[$label]=$(sort -g "$TMP/hwms.$c" | tail -1)
