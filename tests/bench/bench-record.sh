@@ -141,6 +141,9 @@ quiet_host() {
 }
 
 # ---- 1. per-syscall cost ----
+if [ "$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null)" = 1 ]; then
+	note "warning: kernel.bpf_stats_enabled is 1: every BPF program run (the floor's, sysrec's) costs more than usual"
+fi
 floor_err=""
 build_floor || floor_err="build failed: $(head -1 "$TMP/floor.err")"
 sysrec_ok=0
@@ -244,39 +247,53 @@ sysrec_row() { # cfg label
 	note "trace: $(median <"$TMP/bpe.$c") bytes/event, last run $ev events, lost ${lost}; recorder cpu ${rec_cpu[$label]} ms, peak RSS ${rec_hwm[$label]} kB"
 }
 
-# Where sysrec's time goes in the kernel: with kernel.bpf_stats_enabled the
-# kernel counts each program's runs and run time (the counting itself adds a
-# little to each run). sysrec's programs are those whose fds it holds
+# Where sysrec's time goes in the kernel: with BPF run-time statistics on,
+# the kernel counts each program's runs and run time (the counting itself
+# adds to each run, so this run is not one of the timed ones). Statistics
+# are switched on through floor_loader --stats (an fd the kernel counts),
+# never the kernel.bpf_stats_enabled sysctl, which concurrent benchmarks
+# could leave on. sysrec's programs are those whose fds it holds
 # (/proc/PID/fdinfo prog_id), read while the loop runs.
-bpf_costs() {
-	local old pid
-	old=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) || return 0
-	command -v bpftool >/dev/null || return 0
-	sysctl -qw kernel.bpf_stats_enabled=1 || return 0
-	trap 'sysctl -qw kernel.bpf_stats_enabled='"$old"'; rm -rf "$TMP"' EXIT
-	"$SYSREC" record -q -o "$TMP/stats.trace" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out" \
-		>/dev/null 2>&1 &
+# prog_costs LABEL OWNER_IS_CHILD CMD...: run CMD (which starts with
+# floor_loader --stats) and print the run cost of the BPF programs held by
+# the floor_loader (OWNER_IS_CHILD=0) or by its child (1).
+prog_costs() {
+	local label=$1 child=$2 pid owner
+	shift 2
+	"$@" >/dev/null 2>&1 &
 	pid=$!
 	: >"$TMP/ids"
+	rm -f "$TMP/progs.json"
 	while kill -0 "$pid" 2>/dev/null; do
-		cat /proc/"$pid"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' >>"$TMP/ids"
-		bpftool prog show -j >"$TMP/progs.tmp" 2>/dev/null && mv "$TMP/progs.tmp" "$TMP/progs.json"
+		owner=$pid
+		[ "$child" = 1 ] && owner=$(pgrep -P "$pid" | head -1)
+		if [ -n "$owner" ]; then
+			cat /proc/"$owner"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' >>"$TMP/ids"
+			bpftool prog show -j >"$TMP/progs.tmp" 2>/dev/null && mv "$TMP/progs.tmp" "$TMP/progs.json"
+		fi
 		sleep 0.2
 	done
 	wait "$pid"
-	sysctl -qw kernel.bpf_stats_enabled="$old"
-	trap 'rm -rf "$TMP"' EXIT
 	[ -s "$TMP/progs.json" ] && [ -s "$TMP/ids" ] || return 0
-	"$PY" - "$TMP/ids" "$TMP/progs.json" <<'PYEOF'
+	"$PY" - "$label" "$TMP/ids" "$TMP/progs.json" <<'PYEOF'
 import json, sys
-ids = set(int(x) for x in open(sys.argv[1]).read().split())
+ids = set(int(x) for x in open(sys.argv[2]).read().split())
 rows = []
-for p in json.load(open(sys.argv[2])):
+for p in json.load(open(sys.argv[3])):
     if p["id"] in ids and p.get("run_cnt"):
         rows.append("%s %.0f ns x %d" % (p.get("name", "?"), p["run_time_ns"] / p["run_cnt"], p["run_cnt"]))
 if rows:
-    print("   sysrec BPF programs, ns per run (kernel.bpf_stats_enabled, one run): " + "; ".join(rows))
+    print("   %s: %s" % (sys.argv[1], "; ".join(rows)))
 PYEOF
+}
+bpf_costs() {
+	command -v bpftool >/dev/null && [ -z "$floor_err" ] || return 0
+	note "BPF run time per program run (statistics on, untimed runs; the counting inflates each figure):"
+	prog_costs "empty programs (calibration)" 0 \
+		"$BT/floor_loader" --stats "$BT/floor.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out"
+	prog_costs "sysrec" 1 \
+		"$BT/floor_loader" --stats -- "$SYSREC" record -q -o "$TMP/stats.trace" -- \
+		"$LOOP" -n "$CALLS" -o "$TMP/stats.out"
 }
 
 if [ $sysrec_ok = 1 ]; then
