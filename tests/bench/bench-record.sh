@@ -31,6 +31,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	RUNS=3
 fi
 PEER_RUNS=3
+MIXED_RUNS=5
 STRACE_CALLS=$((CALLS / 50))   # strace is ~150x slower
 PERF_CALLS=$((CALLS / 25))
 BPFTRACE_CALLS=$((CALLS / 5))
@@ -218,7 +219,8 @@ if [ -n "${cfg_err[untraced]:-}" ]; then
 	exit 1
 fi
 # spread CFG: "runs MIN..MAX" of a configuration's ns/call, to judge the noise
-spread() { sort -g "$TMP/vals.$1" | awk '{ a[NR] = $1 } END { if (NR) printf "runs %s..%s", a[1], a[NR] }'; }
+spreadf() { sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR) printf "runs %s..%s", a[1], a[NR] }'; }
+spread() { spreadf "$TMP/vals.$1"; }
 base=$(median <"$TMP/vals.untraced")
 row "untraced" "$base" "1.00" "$(spread untraced)"
 floor=""
@@ -406,7 +408,7 @@ for i in 1 2 3; do
 done
 echo \$((\$(date +%s%N) - t0)) >"\$1"
 EOF
-printf '\n%-44s %12s %10s  %s\n' "mixed workload (find+tar+gcc x3, median of 3)" "ms" "x untraced" "notes"
+printf '\n%-44s %12s %10s  %s\n' "mixed workload (find+tar+gcc x3, median of $MIXED_RUNS)" "ms" "x untraced" "notes"
 # mixed_one CFG: one run of the mixed workload under CFG; its time (ms) is
 # appended to $TMP/mvals.CFG. A failure is kept in cfg_err[mixed-CFG].
 mixed_one() {
@@ -441,7 +443,7 @@ for c in "${mcfgs[@]}" strace; do
 	: >"$TMP/mvals.$c"
 done
 # Taking turns, as for the loop; strace (20x slower) runs once at the end.
-for i in 1 2 3; do
+for ((i = 0; i < MIXED_RUNS; i++)); do
 	for c in "${mcfgs[@]}"; do
 		mixed_one "$c"
 	done
@@ -449,7 +451,7 @@ done
 command -v strace >/dev/null && mixed_one strace
 if [ -z "${cfg_err[mixed-untraced]:-}" ]; then
 	mbase=$(median <"$TMP/mvals.untraced")
-	row "untraced" "$mbase" "1.00"
+	row "untraced" "$mbase" "1.00" "$(spreadf "$TMP/mvals.untraced")"
 	for c in "${mcfgs[@]:1}"; do
 		label="sysrec record"
 		tgt=""
@@ -464,7 +466,7 @@ if [ -z "${cfg_err[mixed-untraced]:-}" ]; then
 		v=$(median <"$TMP/mvals.$c")
 		read -r ev lost size cpu hwm <"$TMP/mcounts.$c"
 		bpe=$(awk -v s="$size" -v e="$ev" 'BEGIN { if (e > 0) printf "%.2f", s / e; else print "-" }')
-		row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes"
+		row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes; $(spreadf "$TMP/mvals.$c")"
 		note "recorder cpu $cpu ms, peak RSS $hwm kB (last run)"
 	done
 	if [ -s "$TMP/mvals.strace" ]; then
