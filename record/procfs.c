@@ -217,7 +217,7 @@ static int parse_stat(const char *buf, struct stat_fields *sf)
 static int read_stat(int pid, struct stat_fields *sf)
 {
 	char path[PROC_PATH_MAX];
-	char buf[1024];
+	char buf[2048]; /* 52 fields of up to 20 digits, and comm */
 	ssize_t n;
 
 	proc_path(path, pid, "stat");
@@ -396,7 +396,7 @@ static int sample_fill(int pid, const struct procfs_handle *h, uint64_t ts, stru
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	n = proc_get(h ? h->stat_fd : -1, pid, "stat", buf, 1024);
+	n = proc_get(h ? h->stat_fd : -1, pid, "stat", buf, sizeof(buf));
 	if (n < 0) {
 		return (int)n;
 	}

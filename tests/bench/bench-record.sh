@@ -31,6 +31,7 @@ if [ "${BENCH_QUICK:-0}" = 1 ]; then
 	RUNS=3
 fi
 PEER_RUNS=3
+MIXED_RUNS=5
 STRACE_CALLS=$((CALLS / 50))   # strace is ~150x slower
 PERF_CALLS=$((CALLS / 25))
 BPFTRACE_CALLS=$((CALLS / 5))
@@ -141,6 +142,9 @@ quiet_host() {
 }
 
 # ---- 1. per-syscall cost ----
+if [ "$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null)" = 1 ]; then
+	note "warning: kernel.bpf_stats_enabled is 1: every BPF program run (the floor's, sysrec's) costs more than usual"
+fi
 floor_err=""
 build_floor || floor_err="build failed: $(head -1 "$TMP/floor.err")"
 sysrec_ok=0
@@ -214,14 +218,17 @@ if [ -n "${cfg_err[untraced]:-}" ]; then
 	echo "bench-record: the untraced loop failed: ${cfg_err[untraced]}"
 	exit 1
 fi
+# spread CFG: "runs MIN..MAX" of a configuration's ns/call, to judge the noise
+spreadf() { sort -g "$1" | awk '{ a[NR] = $1 } END { if (NR) printf "runs %s..%s", a[1], a[NR] }'; }
+spread() { spreadf "$TMP/vals.$1"; }
 base=$(median <"$TMP/vals.untraced")
-row "untraced" "$base" "1.00"
+row "untraced" "$base" "1.00" "$(spread untraced)"
 floor=""
 if [ -n "$floor_err" ] || [ -n "${cfg_err[floor]:-}" ]; then
 	row "floor: empty tp_btf sys_enter+sys_exit" "-" "-" "${floor_err:-failed: ${cfg_err[floor]}}"
 else
 	floor=$(median <"$TMP/vals.floor")
-	row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")"
+	row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")" "$(spread floor)"
 fi
 
 declare -A rec_cpu rec_hwm
@@ -235,46 +242,60 @@ sysrec_row() { # cfg label
 	if [ -n "$floor" ]; then
 		extra="above floor: $(awk -v s="$v" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (s - f) / b }')x untraced (target <= 0.3)"
 	fi
-	row "$label" "$v" "$(ratio "$v" "$base")" "$extra"
+	row "$label" "$v" "$(ratio "$v" "$base")" "$extra; $(spread "$c")"
 	read -r ev lost <"$TMP/counts.$c"
 	rec_cpu[$label]=$(median <"$TMP/cpus.$c")
 	rec_hwm[$label]=$(sort -g "$TMP/hwms.$c" | tail -1)
 	note "trace: $(median <"$TMP/bpe.$c") bytes/event, last run $ev events, lost ${lost}; recorder cpu ${rec_cpu[$label]} ms, peak RSS ${rec_hwm[$label]} kB"
 }
 
-# Where sysrec's time goes in the kernel: with kernel.bpf_stats_enabled the
-# kernel counts each program's runs and run time (the counting itself adds a
-# little to each run). sysrec's programs are those whose fds it holds
+# Where sysrec's time goes in the kernel: with BPF run-time statistics on,
+# the kernel counts each program's runs and run time (the counting itself
+# adds to each run, so this run is not one of the timed ones). Statistics
+# are switched on through floor_loader --stats (an fd the kernel counts),
+# never the kernel.bpf_stats_enabled sysctl, which concurrent benchmarks
+# could leave on. sysrec's programs are those whose fds it holds
 # (/proc/PID/fdinfo prog_id), read while the loop runs.
-bpf_costs() {
-	local old pid
-	old=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) || return 0
-	command -v bpftool >/dev/null || return 0
-	sysctl -qw kernel.bpf_stats_enabled=1 || return 0
-	trap 'sysctl -qw kernel.bpf_stats_enabled='"$old"'; rm -rf "$TMP"' EXIT
-	"$SYSREC" record -q -o "$TMP/stats.trace" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out" \
-		>/dev/null 2>&1 &
+# prog_costs LABEL OWNER_IS_CHILD CMD...: run CMD (which starts with
+# floor_loader --stats) and print the run cost of the BPF programs held by
+# the floor_loader (OWNER_IS_CHILD=0) or by its child (1).
+prog_costs() {
+	local label=$1 child=$2 pid owner
+	shift 2
+	"$@" >/dev/null 2>&1 &
 	pid=$!
 	: >"$TMP/ids"
+	rm -f "$TMP/progs.json"
 	while kill -0 "$pid" 2>/dev/null; do
-		cat /proc/"$pid"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' >>"$TMP/ids"
-		bpftool prog show -j >"$TMP/progs.tmp" 2>/dev/null && mv "$TMP/progs.tmp" "$TMP/progs.json"
+		owner=$pid
+		[ "$child" = 1 ] && owner=$(pgrep -P "$pid" | head -1)
+		if [ -n "$owner" ]; then
+			cat /proc/"$owner"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' >>"$TMP/ids"
+			bpftool prog show -j >"$TMP/progs.tmp" 2>/dev/null && mv "$TMP/progs.tmp" "$TMP/progs.json"
+		fi
 		sleep 0.2
 	done
 	wait "$pid"
-	sysctl -qw kernel.bpf_stats_enabled="$old"
-	trap 'rm -rf "$TMP"' EXIT
 	[ -s "$TMP/progs.json" ] && [ -s "$TMP/ids" ] || return 0
-	"$PY" - "$TMP/ids" "$TMP/progs.json" <<'PYEOF'
+	"$PY" - "$label" "$TMP/ids" "$TMP/progs.json" <<'PYEOF'
 import json, sys
-ids = set(int(x) for x in open(sys.argv[1]).read().split())
+ids = set(int(x) for x in open(sys.argv[2]).read().split())
 rows = []
-for p in json.load(open(sys.argv[2])):
+for p in json.load(open(sys.argv[3])):
     if p["id"] in ids and p.get("run_cnt"):
         rows.append("%s %.0f ns x %d" % (p.get("name", "?"), p["run_time_ns"] / p["run_cnt"], p["run_cnt"]))
 if rows:
-    print("   sysrec BPF programs, ns per run (kernel.bpf_stats_enabled, one run): " + "; ".join(rows))
+    print("   %s: %s" % (sys.argv[1], "; ".join(rows)))
 PYEOF
+}
+bpf_costs() {
+	command -v bpftool >/dev/null && [ -z "$floor_err" ] || return 0
+	note "BPF run time per program run (statistics on, untimed runs; the counting inflates each figure):"
+	prog_costs "empty programs (calibration)" 0 \
+		"$BT/floor_loader" --stats "$BT/floor.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out"
+	prog_costs "sysrec" 1 \
+		"$BT/floor_loader" --stats -- "$SYSREC" record -q -o "$TMP/stats.trace" -- \
+		"$LOOP" -n "$CALLS" -o "$TMP/stats.out"
 }
 
 if [ $sysrec_ok = 1 ]; then
@@ -387,7 +408,7 @@ for i in 1 2 3; do
 done
 echo \$((\$(date +%s%N) - t0)) >"\$1"
 EOF
-printf '\n%-44s %12s %10s  %s\n' "mixed workload (find+tar+gcc x3, median of 3)" "ms" "x untraced" "notes"
+printf '\n%-44s %12s %10s  %s\n' "mixed workload (find+tar+gcc x3, median of $MIXED_RUNS)" "ms" "x untraced" "notes"
 # mixed_one CFG: one run of the mixed workload under CFG; its time (ms) is
 # appended to $TMP/mvals.CFG. A failure is kept in cfg_err[mixed-CFG].
 mixed_one() {
@@ -422,7 +443,7 @@ for c in "${mcfgs[@]}" strace; do
 	: >"$TMP/mvals.$c"
 done
 # Taking turns, as for the loop; strace (20x slower) runs once at the end.
-for i in 1 2 3; do
+for ((i = 0; i < MIXED_RUNS; i++)); do
 	for c in "${mcfgs[@]}"; do
 		mixed_one "$c"
 	done
@@ -430,7 +451,7 @@ done
 command -v strace >/dev/null && mixed_one strace
 if [ -z "${cfg_err[mixed-untraced]:-}" ]; then
 	mbase=$(median <"$TMP/mvals.untraced")
-	row "untraced" "$mbase" "1.00"
+	row "untraced" "$mbase" "1.00" "$(spreadf "$TMP/mvals.untraced")"
 	for c in "${mcfgs[@]:1}"; do
 		label="sysrec record"
 		tgt=""
@@ -445,7 +466,7 @@ if [ -z "${cfg_err[mixed-untraced]:-}" ]; then
 		v=$(median <"$TMP/mvals.$c")
 		read -r ev lost size cpu hwm <"$TMP/mcounts.$c"
 		bpe=$(awk -v s="$size" -v e="$ev" 'BEGIN { if (e > 0) printf "%.2f", s / e; else print "-" }')
-		row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes"
+		row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes; $(spreadf "$TMP/mvals.$c")"
 		note "recorder cpu $cpu ms, peak RSS $hwm kB (last run)"
 	done
 	if [ -s "$TMP/mvals.strace" ]; then
