@@ -922,7 +922,8 @@ static void emit_call(struct st_ctx *c, uint32_t tid, uint64_t ts, const char *n
 			snprintf(comm, sizeof(comm), "%s", base_name(x->pe.filename));
 			x->pe.comm = imp_pool_strdup(&c->pool, comm);
 			pr = proc_get(c, tid, ts);
-			if (pr) {
+			/* the process table describes the process as it first ran */
+			if (pr && !pr->exec_seen) {
 				pr->comm = x->pe.comm;
 				pr->exe = x->pe.filename;
 				pr->argv = x->pe.argv;
@@ -1078,7 +1079,27 @@ static void parse_line(struct st_ctx *c, char *line, uint32_t default_pid)
 			flush_pending(c, tid);
 			emit_exit(c, tid, ts, p);
 		}
-		/* "+++ superseded by execve in pid N +++": the exec is in N's lines */
+		if (!strncmp(p, "superseded by execve in pid ", 28)) {
+			/*
+			 * "L +++ superseded by execve in pid T +++": thread T's
+			 * execve finishes as the leader L ("<... execve resumed>"
+			 * comes under L), so T's pending call moves to L, and
+			 * what L was doing ends unfinished.
+			 */
+			const char *q = p + 28;
+			uint32_t thread = (uint32_t)imp_parse_u64(&q);
+			uint32_t *from = imp_map_find(&c->pidx, thread);
+			if (from && c->pend[*from].used && thread != tid) {
+				struct st_pending moved = c->pend[*from];
+				c->pend[*from].used = false;
+				flush_pending(c, tid);
+				struct st_pending *to = pend_get(c, tid);
+				if (to) {
+					/* it returns as L: the exec belongs to L's process */
+					*to = moved;
+				}
+			}
+		}
 		return;
 	}
 	if (!strncmp(p, "--- ", 4)) {
