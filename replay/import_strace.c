@@ -1370,13 +1370,22 @@ int imp_strace(const char *const *inputs, size_t n, const char *out, const struc
 		q->label = o->label;
 		q->nthreads = 0;
 	}
-	for (size_t i = 0; i < c.nprocs; i++) {
+	{
+		struct imp_map byp = { 0 };
 		for (size_t k = 0; k < npi; k++) {
-			if (pi[k].pid == c.procs[i].tgid) {
-				pi[k].nthreads++;
-				break;
+			if (!imp_map_get(&byp, (uint32_t)pi[k].pid, (uint32_t)k, NULL)) {
+				imp_map_free(&byp);
+				cli_err("out of memory");
+				goto out;
 			}
 		}
+		for (size_t i = 0; i < c.nprocs; i++) {
+			uint32_t *k = imp_map_find(&byp, (uint32_t)c.procs[i].tgid);
+			if (k) {
+				pi[*k].nthreads++;
+			}
+		}
+		imp_map_free(&byp);
 	}
 	for (size_t i = 0; i < c.nev; i++) {
 		struct st_ev *x = &c.ev[i];
