@@ -86,7 +86,14 @@ static int zip_extract(const char *path, const unsigned char *z, size_t zlen, co
 		if ((size_t)(cd - z) + 46 + fnl > zlen) {
 			goto bad;
 		}
-		if (fnl >= sl && !memcmp(fn + fnl - sl, suffix, sl)) {
+		/* macOS archivers add "__MACOSX/._NAME" resource forks: not data */
+		bool junk = (fnl >= 9 && !memcmp(fn, "__MACOSX/", 9));
+		for (uint32_t k = 0; k + 1 < fnl && !junk; k++) {
+			if ((k == 0 || fn[k - 1] == '/') && fn[k] == '.' && fn[k + 1] == '_') {
+				junk = true;
+			}
+		}
+		if (!junk && fnl >= sl && !memcmp(fn + fnl - sl, suffix, sl)) {
 			const unsigned char *lh = z + loff;
 			if (csize == 0xffffffffu || usize == 0xffffffffu) {
 				cli_err("%s: %.*s: zip64 members are not supported; unzip it and import "

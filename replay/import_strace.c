@@ -922,7 +922,8 @@ static void emit_call(struct st_ctx *c, uint32_t tid, uint64_t ts, const char *n
 			snprintf(comm, sizeof(comm), "%s", base_name(x->pe.filename));
 			x->pe.comm = imp_pool_strdup(&c->pool, comm);
 			pr = proc_get(c, tid, ts);
-			if (pr) {
+			/* the process table describes the process as it first ran */
+			if (pr && !pr->exec_seen) {
 				pr->comm = x->pe.comm;
 				pr->exe = x->pe.filename;
 				pr->argv = x->pe.argv;
@@ -1078,7 +1079,27 @@ static void parse_line(struct st_ctx *c, char *line, uint32_t default_pid)
 			flush_pending(c, tid);
 			emit_exit(c, tid, ts, p);
 		}
-		/* "+++ superseded by execve in pid N +++": the exec is in N's lines */
+		if (!strncmp(p, "superseded by execve in pid ", 28)) {
+			/*
+			 * "L +++ superseded by execve in pid T +++": thread T's
+			 * execve finishes as the leader L ("<... execve resumed>"
+			 * comes under L), so T's pending call moves to L, and
+			 * what L was doing ends unfinished.
+			 */
+			const char *q = p + 28;
+			uint32_t thread = (uint32_t)imp_parse_u64(&q);
+			uint32_t *from = imp_map_find(&c->pidx, thread);
+			if (from && c->pend[*from].used && thread != tid) {
+				struct st_pending moved = c->pend[*from];
+				c->pend[*from].used = false;
+				flush_pending(c, tid);
+				struct st_pending *to = pend_get(c, tid);
+				if (to) {
+					/* it returns as L: the exec belongs to L's process */
+					*to = moved;
+				}
+			}
+		}
 		return;
 	}
 	if (!strncmp(p, "--- ", 4)) {
@@ -1349,13 +1370,22 @@ int imp_strace(const char *const *inputs, size_t n, const char *out, const struc
 		q->label = o->label;
 		q->nthreads = 0;
 	}
-	for (size_t i = 0; i < c.nprocs; i++) {
+	{
+		struct imp_map byp = { 0 };
 		for (size_t k = 0; k < npi; k++) {
-			if (pi[k].pid == c.procs[i].tgid) {
-				pi[k].nthreads++;
-				break;
+			if (!imp_map_get(&byp, (uint32_t)pi[k].pid, (uint32_t)k, NULL)) {
+				imp_map_free(&byp);
+				cli_err("out of memory");
+				goto out;
 			}
 		}
+		for (size_t i = 0; i < c.nprocs; i++) {
+			uint32_t *k = imp_map_find(&byp, (uint32_t)c.procs[i].tgid);
+			if (k) {
+				pi[*k].nthreads++;
+			}
+		}
+		imp_map_free(&byp);
 	}
 	for (size_t i = 0; i < c.nev; i++) {
 		struct st_ev *x = &c.ev[i];

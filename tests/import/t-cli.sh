@@ -50,6 +50,18 @@ check "summary line counts" grep -q "2 syscalls, .* 2 bad lines, 2 unknown sysca
 check "trace written" test -s "$TMP/bad.sr"
 is "trace created 0600" "$(stat -c %a "$TMP/bad.sr")" 600
 
+# the imported trace reads back through replay's JSON export
+if "$SYSREC" replay --format json "$TMP/bad.sr" >"$TMP/bad.json" 2>"$TMP/replay.err"; then
+	is "replay --format json of the import: the two calls" \
+		"$(/usr/bin/python3 -c 'import json,sys
+calls=[json.loads(l) for l in open(sys.argv[1]) if json.loads(l).get("type")=="syscall"]
+print(" ".join("%s=%s@%s" % (c["syscall"], c["ret"], c["ts"]) for c in calls))' "$TMP/bad.json")" \
+		"getpid=100@1700000000000001000 getppid=1@1700000000000002000"
+else
+	not_ok "replay --format json reads the imported trace"
+	diag "$(cat "$TMP/replay.err")"
+fi
+
 is "-q is quiet" "$(run -q --from strace "$TMP/bad.log" -o "$TMP/bad.sr"; cat "$TMP/err")" 0
 
 done_testing

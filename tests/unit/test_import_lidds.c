@@ -264,11 +264,15 @@ int main(void)
 	TAP_EQ_U64(st.unfinished, 1, "one entry without exit (futex) unfinished");
 	check_recording(".sc", out);
 
-	/* the same recording as LID-DS ships it: a zip with the .sc and .json */
+	/*
+	 * The same recording as LID-DS ships it: a zip with the .sc and .json
+	 * (after a macOS resource-fork entry that must be passed over).
+	 */
 	snprintf(zip, sizeof(zip), "%s/rec.zip", tmpdir);
 	snprintf(cmd, sizeof(cmd),
 		 "cd %s && /usr/bin/python3 -c 'import zipfile; z = zipfile.ZipFile(\"rec.zip\", \"w\", "
-		 "zipfile.ZIP_DEFLATED); z.write(\"rec.json\", \"rec/rec.json\"); "
+		 "zipfile.ZIP_DEFLATED); z.writestr(\"__MACOSX/rec/._rec.sc\", \"junk\"); "
+		 "z.write(\"rec.json\", \"rec/rec.json\"); "
 		 "z.write(\"rec.sc\", \"rec/rec.sc\"); z.close()'",
 		 tmpdir);
 	if (system(cmd) != 0) {
