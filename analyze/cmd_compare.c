@@ -370,7 +370,7 @@ static void plot_overlay(struct ctx *x)
 	char name[32];
 
 	for (int k = 0; k < 2; k++) {
-		uint64_t w = rs_plot_width(r[k], 200);
+		uint64_t w = rs_plot_width(r[k], 100);
 		uint32_t nb = (uint32_t)((r[k]->t_end - r[k]->t0) / w + 1);
 		uint64_t *tmp = calloc(nb, sizeof(*tmp));
 		double *sum = calloc(nb, sizeof(*sum));
@@ -653,7 +653,31 @@ static void write_html(struct ctx *x, FILE *f)
 	html_esc(f, side_desc(&c->side[0]));
 	fputs(" &mdash; NEW: ", f);
 	html_esc(f, side_desc(&c->side[1]));
-	fputs("</p></header>\n<main>\n", f);
+	fputs("</p></header>\n", f);
+	{
+		static const char *const ids[] = { "gates", "runs", "resources", "newsc", "plots",
+						   "syscalls", "latency", "ngrams" };
+		static const char *const titles[] = { "Gates", "Runs", "Resources", "New syscalls",
+						      "Plots", "Syscalls", "Latency", "New behaviour" };
+		html_nav(f, ids + (x->ngates ? 0 : 1), titles + (x->ngates ? 0 : 1),
+			 x->ngates ? 8 : 7);
+	}
+	fputs("<main>\n<div class=\"cards\">\n", f);
+	if (x->ngates) {
+		html_card(f, "gates fired", tab_fmt("%d of %d", x->fired, x->ngates),
+			  x->fired ? "fired" : "ok");
+	}
+	const struct cmp_res *rt = &c->res[CR_RUNTIME];
+	html_card(f, "runtime", pct(rt->v[0], rt->v[1]), NULL);
+	html_card(f, "syscalls per run", pct(c->res[CR_CALLS].v[0], c->res[CR_CALLS].v[1]), NULL);
+	html_card(f, "new / vanished syscalls", tab_fmt("%u / %u", c->n_new, c->n_vanished),
+		  c->n_new || c->n_vanished ? "fired" : NULL);
+	html_card(f, "new trigrams", tab_fmt("%u", c->nng), NULL);
+	if (c->res[CR_RSS].have) {
+		html_card(f, "peak RSS", pct(c->res[CR_RSS].v[0], c->res[CR_RSS].v[1]), NULL);
+		html_card(f, "CPU time", pct(c->res[CR_CPU].v[0], c->res[CR_CPU].v[1]), NULL);
+	}
+	fputs("</div>\n", f);
 	if (x->ngates) {
 		html_section(f, "gates", tab_fmt("Gates: %d of %d fired", x->fired, x->ngates));
 		tab_print_html(&x->t_gates, f);

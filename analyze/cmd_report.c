@@ -116,7 +116,7 @@ static int close_out(FILE *f, const char *dir, const char *name)
 static void plot_rate(struct ctx *c)
 {
 	struct rs_run *r = c->r;
-	uint64_t w = rs_plot_width(r, 240);
+	uint64_t w = rs_plot_width(r, 120);
 	uint32_t nb = (uint32_t)((r->t_end - r->t0) / w + 1);
 	int ntop = r->nsc < TOP_PLOT ? (int)r->nsc : TOP_PLOT;
 	uint64_t *tmp = calloc(nb, sizeof(*tmp));
@@ -788,15 +788,6 @@ static void write_md(struct ctx *c, FILE *f)
 		   "`gnuplot NAME.gp` there to redraw.\n");
 }
 
-static void card(FILE *f, const char *k, const char *v)
-{
-	fputs("<div class=\"card\"><div class=\"v\">", f);
-	html_esc(f, v);
-	fputs("</div><div class=\"k\">", f);
-	html_esc(f, k);
-	fputs("</div></div>\n", f);
-}
-
 static void write_html(struct ctx *c, FILE *f)
 {
 	struct rs_run *r = c->r;
@@ -805,18 +796,36 @@ static void write_html(struct ctx *c, FILE *f)
 	html_begin(f, tab_fmt("sysrec report: %s", title));
 	fputs("<header><h1>sysrec report</h1><p>", f);
 	html_esc(f, title);
-	fputs("</p></header>\n<main>\n", f);
-	fputs("<div class=\"cards\">\n", f);
-	card(f, "runtime", ro_ns(r->runtime_ms * 1e6));
-	card(f, "syscalls", tab_fmt("%" PRIu64, r->calls));
-	card(f, "errors", tab_fmt("%" PRIu64, r->errors));
-	card(f, "blocked syscalls", tab_fmt("%" PRIu64, r->blocked));
-	if (r->has_samples) {
-		card(f, "peak CPU", tab_fmt("%.1f%%", r->peak_cpu));
-		card(f, "peak memory (VmPeak)", tab_fmt("%.1f MiB", r->peak_memory_kb / 1024.0));
+	fputs("</p></header>\n", f);
+	{
+		static const char *const ids[] = { "run", "summary", "plots", "anomalies", "syscalls",
+						   "errors", "processes" };
+		static const char *const titles[] = { "Run", "Summary", "Plots", "Anomalies",
+						      "Syscalls", "Errors", "Processes" };
+		/* Leave out the links to sections this report does not have. */
+		const char *id2[7], *t2[7];
+		int n = 0;
+		for (int i = 0; i < 7; i++) {
+			if ((i == 3 && !c->anomalies) || (i == 5 && !c->t_err.nrows)) {
+				continue;
+			}
+			id2[n] = ids[i];
+			t2[n++] = titles[i];
+		}
+		html_nav(f, id2, t2, n);
 	}
-	card(f, "processes / threads", tab_fmt("%u / %u", r->nprocs, r->nthreads));
-	card(f, "lost events", tab_fmt("%" PRIu64, r->lost));
+	fputs("<main>\n<div class=\"cards\">\n", f);
+	html_card(f, "runtime", ro_ns(r->runtime_ms * 1e6), NULL);
+	html_card(f, "syscalls", tab_fmt("%" PRIu64, r->calls), NULL);
+	html_card(f, "errors", tab_fmt("%" PRIu64, r->errors), NULL);
+	html_card(f, "blocked syscalls", tab_fmt("%" PRIu64, r->blocked), NULL);
+	if (r->has_samples) {
+		html_card(f, "peak CPU", tab_fmt("%.1f%%", r->peak_cpu), NULL);
+		html_card(f, "peak memory (VmPeak)", tab_fmt("%.1f MiB", r->peak_memory_kb / 1024.0),
+			  NULL);
+	}
+	html_card(f, "processes / threads", tab_fmt("%u / %u", r->nprocs, r->nthreads), NULL);
+	html_card(f, "lost events", tab_fmt("%" PRIu64, r->lost), NULL);
 	fputs("</div>\n", f);
 	if (!r->has_totals || r->damaged) {
 		fputs("<p class=\"note\">This trace is incomplete (recording cut short or damaged): "
@@ -888,7 +897,8 @@ int cmd_analyze_report(int argc, char **argv)
 	uint64_t v;
 
 	c.top = 20;
-	optind = 1;
+	optind = 0;
+	opterr = 0; /* one message of ours, naming the option */
 	while ((opt = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'o':
@@ -917,7 +927,7 @@ int cmd_analyze_report(int argc, char **argv)
 			return cli_finish_stdout(0);
 		default:
 			free(dir);
-			return cli_usage("unknown option or missing argument");
+			return cli_usage("unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {

@@ -124,7 +124,8 @@ int cmd_analyze_stats(int argc, char **argv)
 	size_t ng = 0;
 	int opt, rc = 0;
 
-	optind = 1;
+	optind = 0;
+	opterr = 0; /* one message of ours, naming the option */
 	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
@@ -154,7 +155,7 @@ int cmd_analyze_stats(int argc, char **argv)
 			usage(stdout);
 			return cli_finish_stdout(0);
 		default:
-			return cli_usage("unknown option or missing argument");
+			return cli_usage("unknown option or missing argument: '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc) {

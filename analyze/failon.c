@@ -37,7 +37,8 @@ static const struct {
 
 #define NMETRICS (sizeof(metrics) / sizeof(metrics[0]))
 
-static const char *const classes[] = { "file", "net", "process", "memory", "ipc", "signal", "desc" };
+static const char *const classes[] = { "file", "net",    "process", "memory",
+					"ipc",  "signal", "desc" };
 static const unsigned class_bits[] = { SR_CLASS_FILE, SR_CLASS_NET, SR_CLASS_PROCESS,
 				       SR_CLASS_MEMORY, SR_CLASS_IPC, SR_CLASS_SIGNAL,
 				       SR_CLASS_DESC };

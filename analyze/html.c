@@ -56,6 +56,8 @@ void html_begin(FILE *f, const char *title)
 	      "tr.fired td{background:#fde8eb}tr.new td{background:#fff4d6}"
 	      "tr.vanished td{background:#eef2f7}\n"
 	      "code{background:#eef1f4;padding:1px 4px;border-radius:3px}\n"
+	      "nav{background:#e9eef3;padding:6px 28px;font-size:13px}"
+	      "nav a{margin-right:14px;color:#1f3b57}\n"
 	      "</style>\n</head>\n<body>\n",
 	      f);
 }
@@ -67,6 +69,26 @@ void html_end(FILE *f)
 	      "<code>plots/</code>, re-run <code>gnuplot NAME.gp</code> there after editing."
 	      "</footer>\n</body>\n</html>\n",
 	      f);
+}
+
+void html_nav(FILE *f, const char *const *ids, const char *const *titles, int n)
+{
+	fputs("<nav>", f);
+	for (int i = 0; i < n; i++) {
+		fprintf(f, "<a href=\"#%s\">", ids[i]);
+		html_esc(f, titles[i]);
+		fputs("</a>", f);
+	}
+	fputs("</nav>\n", f);
+}
+
+void html_card(FILE *f, const char *k, const char *v, const char *cls)
+{
+	fprintf(f, "<div class=\"card%s%s\"><div class=\"v\">", cls ? " " : "", cls ? cls : "");
+	html_esc(f, v);
+	fputs("</div><div class=\"k\">", f);
+	html_esc(f, k);
+	fputs("</div></div>\n", f);
 }
 
 void html_section(FILE *f, const char *id, const char *title)

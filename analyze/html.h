@@ -14,6 +14,10 @@
 void html_esc(FILE *f, const char *s);
 void html_begin(FILE *f, const char *title);
 void html_end(FILE *f);
+/* A bar of links to the sections IDS[i] titled TITLES[i]. */
+void html_nav(FILE *f, const char *const *ids, const char *const *titles, int n);
+/* A figure card: big value V over its name K; CLS an extra CSS class or NULL. */
+void html_card(FILE *f, const char *k, const char *v, const char *cls);
 /* <h2 id=ID>TITLE</h2> */
 void html_section(FILE *f, const char *id, const char *title);
 /* A definition list row: <tr><th>K</th><td>V</td></tr> inside a facts table. */

@@ -282,6 +282,27 @@ static bool have_bpf_caps(void)
 	return (eff & (1ull << 39)) && (eff & (1ull << 38)); /* CAP_BPF, CAP_PERFMON */
 }
 
+/* The process (thread group) of PID, or -1 when there is no such task. */
+static int tgid_of(int pid)
+{
+	char path[64], line[256];
+	int tgid = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	f = fopen(path, "re");
+	if (!f) {
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "Tgid: %d", &tgid) == 1) {
+			break;
+		}
+	}
+	fclose(f);
+	return tgid;
+}
+
 static uint64_t round_pow2(uint64_t v)
 {
 	uint64_t p = 4096;
@@ -447,10 +468,17 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 	for (int i = 0; i < o.npids; i++) {
-		if (kill(o.pids[i], 0) && errno == ESRCH) {
+		int tgid = tgid_of(o.pids[i]);
+
+		if (tgid < 0) {
 			cli_err("no such process: %d", o.pids[i]);
 			rc = 1;
 			goto out;
+		}
+		if (tgid != o.pids[i]) {
+			/* A thread id: follow the whole process it belongs to. */
+			cli_note("%d is a thread of process %d: following the process", o.pids[i], tgid);
+			o.pids[i] = tgid;
 		}
 	}
 	if (o.cgroup) {

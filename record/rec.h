@@ -35,6 +35,10 @@ void rec_bpf_detach(struct rec_bpf *b);
 int rec_bpf_epoll_fd(struct rec_bpf *b);
 /* Consume everything available; returns records consumed or -errno. */
 int rec_bpf_drain(struct rec_bpf *b);
+/* Ask the programs to hand over partly filled batches (at their next syscall). */
+void rec_bpf_flush_batches(struct rec_bpf *b);
+/* After rec_bpf_detach(): the records still waiting in the per-CPU batches. */
+int rec_bpf_drain_batches(struct rec_bpf *b);
 /* Follow process TGID (SRB_MODE_PIDS): the tgid map. */
 int rec_bpf_follow_tgid(struct rec_bpf *b, int tgid);
 /*

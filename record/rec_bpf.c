@@ -99,7 +99,6 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	b->skel->rodata->self_tgid = getpid();
 	b->skel->rodata->target_cgroup = cfg->cgroup_id;
 	b->skel->rodata->capture_args = cfg->capture_args;
-	if (getenv("SYSREC_STAGE")) b->skel->rodata->stage = atoi(getenv("SYSREC_STAGE"));
 	/* Wake the consumer early only when a quarter of the buffer waits:
 	 * its timer drains the rest every few milliseconds. */
 	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;
@@ -172,6 +171,40 @@ void rec_bpf_close(struct rec_bpf *b)
 	free(b->dbuf);
 	free(b->seen);
 	free(b);
+}
+
+void rec_bpf_flush_batches(struct rec_bpf *b)
+{
+	b->skel->bss->flush_gen++;
+}
+
+int rec_bpf_drain_batches(struct rec_bpf *b)
+{
+	size_t sz = sizeof(struct srb_batch_slot);
+	struct srb_batch_slot *slots = calloc(b->ncpus, sz);
+	__u32 zero = 0;
+	int rc = 0;
+
+	if (!slots) {
+		return -ENOMEM;
+	}
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.batches), &zero, slots)) {
+		rc = -errno;
+		goto out;
+	}
+	for (int cpu = 0; cpu < b->ncpus && !rc; cpu++) {
+		const struct srb_batch *bt = &slots[cpu].b;
+
+		for (__u32 i = 0; i < bt->n && i < SRB_BATCH; i++) {
+			if (b->fn(b->ctx, &bt->rec[i], sizeof(bt->rec[i]))) {
+				rc = -EIO;
+				break;
+			}
+		}
+	}
+out:
+	free(slots);
+	return rc;
 }
 
 int rec_bpf_epoll_fd(struct rec_bpf *b)

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -327,14 +328,25 @@ static int on_record(void *ctx, const void *data, size_t size)
 	if (r->werr) {
 		return -1;
 	}
-	static int nowrite = -1;
-	if (nowrite < 0) nowrite = getenv("SYSREC_NOWRITE") != NULL;
-	if (nowrite && type <= SRB_SC_STR) { r->nsyscalls++; return 0; }
 	switch (type) {
 	case SRB_SC:
-		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, true) : 0;
+		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, !r->o->no_args) : 0;
 	case SRB_SC_STR:
 		return size >= sizeof(struct srb_sc) ? on_syscall(r, data, size, !r->o->no_args) : 0;
+	case SRB_BATCH: {
+		const struct srb_batch *bt = data;
+
+		if (size < offsetof(struct srb_batch, rec) ||
+		    bt->n > (size - offsetof(struct srb_batch, rec)) / sizeof(struct srb_sc)) {
+			return 0;
+		}
+		for (uint32_t i = 0; i < bt->n; i++) {
+			if (on_syscall(r, &bt->rec[i], sizeof(bt->rec[i]), !r->o->no_args)) {
+				return -1;
+			}
+		}
+		return 0;
+	}
 	case SRB_SC_NOARGS:
 		return size >= sizeof(struct srb_sc_noargs) ? on_syscall(r, data, size, false) : 0;
 	case SRB_FORK:
@@ -803,6 +815,7 @@ static int loop(struct rec *r)
 			}
 		}
 		if (now >= next_drops) {
+			rec_bpf_flush_batches(r->bpf);
 			rec_bpf_read_drops(r->bpf, on_drop, r);
 			next_drops = now + DROPS_NS;
 		}
@@ -862,6 +875,7 @@ int rec_run(struct rec_opts *o)
 	uint64_t t0, t1, bytes = 0;
 	Sysrec__Totals totals;
 	enum sr_status st;
+	bool epipe = false;
 
 	r.child.go_fd = -1;
 	cfg.mode = o->all ? SRB_MODE_ALL : o->cgroup ? SRB_MODE_CGROUP : SRB_MODE_PIDS;
@@ -970,7 +984,12 @@ int rec_run(struct rec_opts *o)
 
 	/* Stop: no new records, then everything that is left. */
 	rec_bpf_detach(r.bpf);
+	/* Let programs that were running on other CPUs finish. */
+	usleep(10000);
 	drain(&r);
+	if (!r.werr) {
+		rec_bpf_drain_batches(r.bpf);
+	}
 	rec_bpf_read_drops(r.bpf, on_drop, &r);
 	if (!r.werr) {
 		write_inflight(&r);
@@ -978,10 +997,24 @@ int rec_run(struct rec_opts *o)
 	t1 = now_boot();
 	totals = make_totals(&r);
 	if (r.w) {
+		struct stat sb;
+
+		if (!r.werr) {
+			wfail(&r, sr_writer_flush(r.w, &r.err));
+		}
 		bytes = sr_writer_bytes(r.w);
 		st = sr_writer_close(r.w, r.werr ? NULL : &totals, &r.err);
 		r.w = NULL;
 		wfail(&r, st);
+		/* The file's size also counts the totals, index and trailer. */
+		if (strcmp(o->output, "-") && !stat(o->output, &sb) && S_ISREG(sb.st_mode)) {
+			bytes = sb.st_size;
+		}
+	}
+	/* The reader of -o - went away (| head): a quiet, normal stop. */
+	if (r.werr && r.err.sys_errno == EPIPE && !strcmp(o->output, "-")) {
+		r.werr = SR_OK;
+		epipe = true;
 	}
 	if (r.werr) {
 		if (r.err.status == SR_IO && r.err.sys_errno) {
@@ -991,7 +1024,7 @@ int rec_run(struct rec_opts *o)
 			cli_err("cannot write the trace to '%s': %s", o->output, r.err.msg);
 		}
 	}
-	if (!o->quiet) {
+	if (!o->quiet && !epipe) {
 		uint64_t events = r.nsyscalls + r.nproc + r.nsamples;
 		char sz[32], d[32];
 
@@ -1005,10 +1038,23 @@ int rec_run(struct rec_opts *o)
 			(unsigned long long)r.nproc, (unsigned long long)r.nsamples,
 			(unsigned long long)r.nlost, sz, events ? (double)bytes / events : 0.0, d);
 	}
+	if (cli_verbose) {
+		struct rusage ru;
+
+		getrusage(RUSAGE_SELF, &ru);
+		cli_note("recorder CPU %.3fs user %.3fs system, peak RSS %ld KiB (ring buffer %llu KiB)",
+			 ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+			 ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
+			 (unsigned long long)o->buffer_size / 1024);
+	}
 	if (r.nlost) {
 		cli_warn("%llu events were lost (kernel ring buffer full): the trace records "
 			 "where and when; use a larger --buffer-size or a narrower --syscalls",
 			 (unsigned long long)r.nlost);
+	}
+	if (r.launched && !r.child_done && (r.werr || !o->quiet) && !epipe) {
+		cli_warn("the command (pid %d) is still running and no longer recorded",
+			 r.child.pid);
 	}
 	if (r.werr) {
 		status = 1;
@@ -1017,10 +1063,6 @@ int rec_run(struct rec_opts *o)
 			 : WIFSIGNALED(r.child_status) ? 128 + WTERMSIG(r.child_status)
 						       : 1;
 	} else if (r.launched) {
-		if (!o->quiet) {
-			cli_warn("the command (pid %d) is still running and no longer recorded",
-				 r.child.pid);
-		}
 		status = r.stop_signal ? 128 + r.stop_signal : 0;
 	} else {
 		status = 0;

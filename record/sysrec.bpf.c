@@ -24,12 +24,14 @@ const volatile __u32 mode = SRB_MODE_PIDS;
 const volatile __u32 self_tgid = 0;
 const volatile __u64 target_cgroup = 0;
 const volatile __u32 capture_args = 1;
-const volatile __u32 stage = 0;
 const volatile __u64 wake_bytes = 1 << 20;
 const volatile __u16 nr_info[SRB_MAX_NR] = {};
 
-/* Run-time switch: bumped by user space after each read of the drops. */
+/* Run-time switches. drop_epoch: bumped by user space after each read of the
+ * drops. flush_gen: bumped by user space so that partly filled batches are
+ * handed over at the next syscall on their CPU. */
 volatile __u64 drop_epoch = 1;
+volatile __u64 flush_gen = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -60,12 +62,19 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct srb_batch_slot);
+} batches SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, SRB_NDROP);
 	__type(key, __u32);
 	__type(value, struct srb_drops);
 } drops SEC(".maps");
 
-static __always_inline void count_drop(__u32 where)
+static __always_inline void count_drops(__u32 where, __u64 n)
 {
 	struct srb_drops *d = bpf_map_lookup_elem(&drops, &where);
 	__u64 now;
@@ -81,7 +90,13 @@ static __always_inline void count_drop(__u32 where)
 		d->first_ns = now;
 	}
 	d->last_ns = now;
-	d->count++;
+	/* Atomic: a task preempted here must not lose another's count. */
+	__sync_fetch_and_add(&d->count, n);
+}
+
+static __always_inline void count_drop(__u32 where)
+{
+	count_drops(where, 1);
 }
 
 struct {
@@ -96,7 +111,6 @@ static __always_inline __u64 wake_flags(void)
 	__u32 zero = 0;
 	__u64 *c;
 
-	if (stage == 4) return BPF_RB_NO_WAKEUP;
 	/* One wakeup per event would cost more than the syscall, and even
 	 * looking at the consumer position costs a cache miss: every 64th
 	 * record per CPU checks whether a good share of the buffer waits and
@@ -144,6 +158,57 @@ static __always_inline bool task_followed(struct task_struct *t)
 	return bpf_get_current_cgroup_id() == target_cgroup;
 }
 
+/*
+ * Add a plain syscall record to this CPU's batch; hand the batch to the ring
+ * buffer when full or when user space asked for a flush. Returns false when
+ * the batch is taken (its owner was preempted on this CPU): the caller then
+ * writes the record directly.
+ */
+static __always_inline bool batch_sc(struct srb_task *e, __u64 pid_tgid, __s64 ret, __u64 dur,
+				     __u8 flags)
+{
+	struct srb_batch_slot *slot;
+	struct srb_sc *r;
+	__u32 zero = 0, n;
+
+	slot = bpf_map_lookup_elem(&batches, &zero);
+	if (!slot || __sync_lock_test_and_set(&slot->busy, 1)) {
+		return false;
+	}
+	n = slot->b.n;
+	if (n >= SRB_BATCH) {
+		n = 0; /* cannot happen: a full batch is flushed at once */
+	}
+	r = &slot->b.rec[n];
+	r->type = SRB_SC;
+	r->flags = flags;
+	r->nr = e->nr;
+	r->tid = (__u32)pid_tgid;
+	r->tgid = pid_tgid >> 32;
+	r->pad = 0;
+	r->ts = e->ts;
+	r->dur = dur;
+	r->ret = ret;
+	__builtin_memcpy(r->args, e->args, sizeof(e->args));
+	n++;
+	if (n == SRB_BATCH || slot->flush_gen != flush_gen) {
+		slot->flush_gen = flush_gen;
+		slot->b.type = SRB_BATCH;
+		slot->b.n = n;
+		if (bpf_ringbuf_output(&rb, &slot->b, offsetof(struct srb_batch, rec) +
+						     n * sizeof(struct srb_sc), wake_flags())) {
+			count_drops(SRB_DROP_RINGBUF, n);
+		}
+		n = 0;
+	}
+	slot->b.n = n;
+	/* Only tasks on this CPU share the slot: a compiler barrier orders the
+	 * release after the batch writes. */
+	asm volatile("" ::: "memory");
+	*(volatile __u64 *)&slot->busy = 0;
+	return true;
+}
+
 /* Emit the syscall held in E for the current task, then forget it. */
 static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, __u64 pid_tgid,
 				    __s64 ret, __u64 dur, __u8 flags)
@@ -166,7 +231,13 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 			s->sc.dur = dur;
 			s->sc.ret = ret;
 			__builtin_memcpy(s->sc.args, e->args, sizeof(e->args));
-			len += (l0 & (SRB_PATH_MAX - 1)) + (l1 & (SRB_PATH_MAX - 1));
+			if (l0 > SRB_PATH_MAX) {
+				l0 = SRB_PATH_MAX;
+			}
+			if (l1 > SRB_PATH_MAX) {
+				l1 = SRB_PATH_MAX;
+			}
+			len += l0 + l1;
 			if (len > sizeof(*s)) {
 				len = sizeof(*s);
 			}
@@ -177,6 +248,10 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 			e->flags &= ~SRB_TF_STR;
 			return;
 		}
+	}
+	if (batch_sc(e, pid_tgid, ret, dur, flags)) {
+		e->ts = 0;
+		return;
 	}
 	if (capture_args) {
 		struct srb_sc *r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
@@ -236,7 +311,11 @@ static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u
 		if (!(paths & (1u << i)) || n >= SRB_NPATHS) {
 			continue;
 		}
-		off &= SRB_PATH_MAX - 1;
+		/* String 0 starts at 0 and takes at most SRB_PATH_MAX bytes,
+		 * so string 1 always fits behind it. */
+		if (off > SRB_PATH_MAX) {
+			off = SRB_PATH_MAX;
+		}
 		l = bpf_probe_read_user_str(&s->str[off], SRB_PATH_MAX, (const void *)e->args[i]);
 		if (l <= 0) {
 			/* NULL or bad pointer: the syscall fails with EFAULT
@@ -260,9 +339,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	struct srb_task *e;
 	__u32 info;
 
-	if (stage == 1) return 0;
 	e = task_state(t, pid_tgid >> 32);
-	if (stage == 2) return 0;
 	if (!e) {
 		return 0;
 	}
@@ -308,10 +385,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	struct srb_task *e;
 	__u64 now;
 
-	if (stage == 1) return 0;
 	e = task_state(t, pid_tgid >> 32);
-	if (stage == 2) return 0;
-	if (stage == 3 && e) { e->ts = 0; return 0; }
 	if (!e) {
 		return 0;
 	}

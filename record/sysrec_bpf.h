@@ -44,6 +44,7 @@ enum srb_type {
 	SRB_EXEC,
 	SRB_EXIT,
 	SRB_COMM,
+	SRB_BATCH,       /* srb_batch: n srb_sc records */
 };
 
 /* Drop counters, per CPU (index = where, matches enum sr_loss_where). */
@@ -114,6 +115,28 @@ struct srb_sc_str {
 	char str[SRB_NPATHS * SRB_PATH_MAX];
 };
 _Static_assert(sizeof(struct srb_sc_str) == 88 + 8 + 512, "srb_sc_str size");
+
+/*
+ * Plain syscall records are gathered per CPU and handed to the ring buffer
+ * SRB_BATCH at a time: one reservation and one copy per batch instead of
+ * per syscall. User space reads what is left in the batches at stop.
+ */
+#define SRB_BATCH 32
+
+struct srb_batch {
+	__u8 type;          /* SRB_BATCH */
+	__u8 pad[3];
+	__u32 n;            /* records used */
+	struct srb_sc rec[SRB_BATCH];
+};
+_Static_assert(sizeof(struct srb_batch) == 8 + SRB_BATCH * 88, "srb_batch size");
+
+/* The per-CPU slot around a batch. */
+struct srb_batch_slot {
+	__u64 busy;         /* taken with an atomic xchg: a preempted owner keeps others out */
+	__u64 flush_gen;    /* flush_gen seen at the last flush */
+	struct srb_batch b;
+};
 
 struct srb_fork {
 	__u8 type;          /* SRB_FORK */

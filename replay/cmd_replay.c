@@ -6,8 +6,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "replay.h"
@@ -123,16 +128,77 @@ bool rp_emit(struct replay *rp)
 		return false;
 	}
 	if (rp->sb.len) {
-		fwrite_unlocked(rp->sb.b, 1, rp->sb.len, rp->out);
+		if (rp->live) {
+			fwrite(rp->sb.b, 1, rp->sb.len, rp->out); /* the flusher thread shares it */
+		} else {
+			fwrite_unlocked(rp->sb.b, 1, rp->sb.len, rp->out);
+		}
 		rp->sb.len = 0;
 	}
-	if (ferror_unlocked(rp->out)) {
+	if (rp->live ? ferror(rp->out) : ferror_unlocked(rp->out)) {
 		/* A closed pipe is a quiet stop; other errors are reported at exit. */
 		cli_stdout_ok();
 		rp->stop = true;
 		return false;
 	}
 	return true;
+}
+
+/*
+ * Live input (`sysrec record -o - | sysrec replay -`): events arrive in bursts
+ * and the reader then blocks in read(), so output sitting in the big buffer
+ * would wait for the next burst. A thread flushes it every 100 ms instead.
+ */
+static struct {
+	pthread_t th;
+	bool started;
+	atomic_bool stop;
+} flusher;
+
+static void *flush_loop(void *arg)
+{
+	FILE *out = arg;
+	struct timespec ts = { 0, 100000000 };
+
+	while (!atomic_load(&flusher.stop)) {
+		nanosleep(&ts, NULL);
+		fflush(out);
+	}
+	return NULL;
+}
+
+static bool input_is_live(const char *path)
+{
+	struct stat st;
+
+	if (!strcmp(path, "-")) {
+		return fstat(STDIN_FILENO, &st) == 0 && !S_ISREG(st.st_mode);
+	}
+	return stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+static void flusher_start(struct replay *rp, char **paths, int n)
+{
+	bool live = false;
+
+	for (int i = 0; i < n; i++) {
+		live = live || input_is_live(paths[i]);
+	}
+	if (!live || rp->o->write_path || rp->o->summary || rp->o->stats) {
+		return;
+	}
+	rp->live = true;
+	atomic_store(&flusher.stop, false);
+	flusher.started = pthread_create(&flusher.th, NULL, flush_loop, rp->out) == 0;
+}
+
+static void flusher_stop(void)
+{
+	if (flusher.started) {
+		atomic_store(&flusher.stop, true);
+		pthread_join(flusher.th, NULL);
+		flusher.started = false;
+	}
 }
 
 static void none_event(struct replay *rp, struct rp_input *in, const struct sr_event *ev,
@@ -176,8 +242,8 @@ static bool parse_ids(const char *arg, int32_t **out, size_t *n)
 	return true;
 }
 
-/* "a,b" -> strings (the copy of ARG is kept: the list points into it). */
-static bool parse_names(const char *arg, char ***out, size_t *n)
+/* "a,b" -> strings (the copy of ARG is kept in O: the list points into it). */
+static bool parse_names(struct rp_opts *o, const char *arg, char ***out, size_t *n)
 {
 	char *copy = strdup(arg);
 	char *parts[4096];
@@ -186,10 +252,16 @@ static bool parse_names(const char *arg, char ***out, size_t *n)
 	if (!copy) {
 		return false;
 	}
+	char **c = realloc(o->copies, (o->ncopies + 1) * sizeof(*c));
+	if (!c) {
+		free(copy);
+		return false;
+	}
+	o->copies = c;
+	c[o->ncopies++] = copy;
 	k = cli_split_list(copy, parts, 4096);
 	char **v = realloc(*out, (*n + k + 1) * sizeof(*v));
 	if (!v || k == 0) {
-		free(copy);
 		if (v) {
 			*out = v;
 		}
@@ -234,7 +306,7 @@ static int parse_args(struct rp_opts *o, int argc, char **argv)
 			}
 			break;
 		case OPT_COMM:
-			if (!parse_names(optarg, &o->comms, &o->ncomms)) {
+			if (!parse_names(o, optarg, &o->comms, &o->ncomms)) {
 				return cli_bad_arg("--comm", optarg, "command names, e.g. bash,ls");
 			}
 			break;
@@ -244,7 +316,7 @@ static int parse_args(struct rp_opts *o, int argc, char **argv)
 				o->syscalls_negate = true;
 				a++;
 			}
-			if (!parse_names(a, &o->syscalls, &o->nsyscalls)) {
+			if (!parse_names(o, a, &o->syscalls, &o->nsyscalls)) {
 				return cli_bad_arg("--syscall", optarg,
 						   "syscall names or classes, e.g. openat,%net");
 			}
@@ -373,6 +445,7 @@ int cmd_replay(int argc, char **argv)
 	} else {
 		rp.sink = &rp_sink_text;
 	}
+	flusher_start(&rp, argv + optind, argc - optind);
 	rc = rp_inputs_open(&rp, argv + optind, (unsigned)(argc - optind));
 	if (rc) {
 		goto out;
@@ -402,6 +475,7 @@ int cmd_replay(int argc, char **argv)
 		rc = 1;
 	}
 out:
+	flusher_stop();
 	rp_inputs_close(&rp);
 	rp_procs_free(&rp.procs);
 	sb_free(&rp.sb);
@@ -410,6 +484,10 @@ out_opts:
 	free(o.tids);
 	free(o.comms);
 	free(o.syscalls);
+	for (size_t i = 0; i < o.ncopies; i++) {
+		free(o.copies[i]);
+	}
+	free(o.copies);
 	if (rc == EXIT_USAGE) {
 		return rc;
 	}

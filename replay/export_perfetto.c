@@ -54,13 +54,13 @@ static void put_ts(struct replay *rp, const char *k, int64_t ns)
 	sb_putc(s, '"');
 	sb_str(s, k);
 	SB_LIT(s, "\":");
-	/* microseconds with three decimals: print ns as seconds-style with 3 digits */
-	int64_t us = ns / 1000, rem = ns % 1000;
-	if (ns < 0 && rem) {
-		us -= 1;
-		rem += 1000;
+	/* microseconds with three decimals (events before the start are negative) */
+	uint64_t u = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	if (ns < 0) {
+		sb_putc(s, '-');
 	}
-	sb_i64(s, us);
+	uint64_t rem = u % 1000;
+	sb_u64(s, u / 1000);
 	sb_putc(s, '.');
 	sb_putc(s, (char)('0' + rem / 100));
 	sb_putc(s, (char)('0' + rem / 10 % 10));

@@ -16,11 +16,14 @@
  *   kernel value, as the recorder stores it); `?` (exit, exit_group, killed)
  *   marks the call noreturn, or unfinished when strace never saw it return.
  * - Arguments: a quoted string in a PATH/STR position of the syscall table is
- *   kept as that argument's string; with -y the path of an fd argument too.
- *   args[i] keeps arguments strace printed as plain numbers (decimal, hex,
- *   NULL = 0, AT_FDCWD = -100, fds); has_args is set only when every argument
- *   of the call was numeric or a kept string, so decoded flags or structs are
- *   never passed off as zeros.
+ *   kept as that argument's string (the first element of execve's argv too);
+ *   with -y the path of an fd argument too. args[i] gets every value strace
+ *   printed as a value: numbers (octal modes), NULL, AT_FDCWD, fds, and
+ *   flag/enumeration names (O_*, PROT_*, MAP_*, CLONE_*, AT_*, AF_*, SOCK_*,
+ *   SEEK_*, signals), read back through the replay printer's own names.
+ *   What strace decoded from memory (structs, buffers, arrays) has no value
+ *   in a log and is 0. The header says args_captured: the format keeps the
+ *   argument columns per file, not per call.
  * - Processes: execve/execveat success -> exec event (filename, argv from the
  *   text, comm = basename); clone/clone3/fork/vfork returns -> fork event
  *   (thread when CLONE_THREAD appears); "+++ exited with N +++" and
@@ -35,6 +38,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "argfmt.h"
 #include "cli.h"
 #include "import.h"
 
@@ -530,6 +534,196 @@ static void parse_argv(struct st_ctx *c, const char *s, size_t len, const char *
 	*argcp = n;
 }
 
+/* ---- symbolic argument values ---- */
+
+/*
+ * Name -> value tables for the flag and enumeration kinds, made from the
+ * replay printer's own formatter (argfmt_arg) so that import and printing
+ * agree on every name: each small value and each single bit is formatted,
+ * and one-word results are kept.
+ */
+struct sym {
+	char name[32];
+	uint64_t v;
+};
+
+static struct {
+	struct sym *v;
+	size_t n;
+	bool built;
+} symtab[SR_ARG_WHENCE + 1];
+
+static void sym_build(enum sr_arg_kind k)
+{
+	char buf[64];
+	size_t cap = 0;
+
+	char zero[64];
+	size_t zl;
+
+	symtab[k].built = true;
+	/* "O_RDONLY|O_CLOEXEC": the name of 0 comes along with each bit */
+	zl = argfmt_arg(zero, sizeof(zero), k, 0, NULL);
+	for (int i = 0; i < 128 + 64; i++) {
+		uint64_t v = i < 128 ? (uint64_t)i : 1ull << (i - 128);
+		size_t len = argfmt_arg(buf, sizeof(buf), k, v, NULL);
+		if (v && len > zl + 1 && !strncmp(buf, zero, zl) && buf[zl] == '|') {
+			memmove(buf, buf + zl + 1, len - zl);
+			len -= zl + 1;
+		}
+		bool word = len > 0 && len < sizeof(symtab[0].v[0].name) &&
+			    ((buf[0] >= 'A' && buf[0] <= 'Z') || buf[0] == '_');
+		for (size_t j = 0; word && j < len; j++) {
+			char ch = buf[j];
+			if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+			      (ch >= '0' && ch <= '9') || ch == '_')) {
+				word = false;
+			}
+		}
+		if (!word || !strcmp(buf, "NULL")) {
+			continue;
+		}
+		size_t j;
+		for (j = 0; j < symtab[k].n; j++) {
+			if (!strcmp(symtab[k].v[j].name, buf)) {
+				break;
+			}
+		}
+		if (j < symtab[k].n) {
+			continue; /* the smallest value wins */
+		}
+		if (symtab[k].n == cap) {
+			size_t nc = cap ? cap * 2 : 32;
+			struct sym *nv = realloc(symtab[k].v, nc * sizeof(*nv));
+			if (!nv) {
+				return;
+			}
+			symtab[k].v = nv;
+			cap = nc;
+		}
+		memcpy(symtab[k].v[symtab[k].n].name, buf, len + 1);
+		symtab[k].v[symtab[k].n].v = v;
+		symtab[k].n++;
+	}
+}
+
+static bool sym_lookup(enum sr_arg_kind k, const char *s, size_t n, uint64_t *v)
+{
+	char name[40];
+
+	if (k > SR_ARG_WHENCE) {
+		return false;
+	}
+	if (!symtab[k].built) {
+		sym_build(k);
+	}
+	for (size_t i = 0; i < symtab[k].n; i++) {
+		if (strlen(symtab[k].v[i].name) == n && !strncmp(symtab[k].v[i].name, s, n)) {
+			*v = symtab[k].v[i].v;
+			return true;
+		}
+	}
+	/* a few constants of kinds the syscall table keeps as plain numbers */
+	static const struct {
+		const char *name;
+		uint64_t v;
+	} plain[] = {
+		{ "F_OK", 0 }, { "X_OK", 1 }, { "W_OK", 2 }, { "R_OK", 4 },
+		{ "SIG_BLOCK", 0 }, { "SIG_UNBLOCK", 1 }, { "SIG_SETMASK", 2 },
+		{ "SEEK_SET", 0 }, { "SEEK_CUR", 1 }, { "SEEK_END", 2 }, { "SEEK_DATA", 3 },
+		{ "SEEK_HOLE", 4 }, { "P_ALL", 0 }, { "P_PID", 1 }, { "P_PGID", 2 }, { "P_PIDFD", 3 },
+	};
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		if (strlen(plain[i].name) == n && !strncmp(plain[i].name, s, n)) {
+			*v = plain[i].v;
+			return true;
+		}
+	}
+	/* clone's exit signal and kill's signal: signal names */
+	if ((k == SR_ARG_CLONE_FLAGS || k == SR_ARG_SIGNAL) && n > 3 && n < sizeof(name)) {
+		snprintf(name, sizeof(name), "%.*s", (int)n, s);
+		int sig = sr_signal_by_name(name);
+		if (sig > 0) {
+			*v = (uint64_t)sig;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void sym_free(void)
+{
+	for (size_t k = 0; k < sizeof(symtab) / sizeof(symtab[0]); k++) {
+		free(symtab[k].v);
+		memset(&symtab[k], 0, sizeof(symtab[k]));
+	}
+}
+
+/*
+ * The value of one argument as strace printed it: numbers (octal for modes),
+ * NULL, AT_FDCWD, "N</path>" (-y), and "A|B|0x10" sets of names of KIND.
+ * False for what strace decoded from memory (structs, buffers, arrays).
+ */
+static bool arg_value(enum sr_arg_kind k, const char *p, size_t n, uint64_t *v)
+{
+	const char *end = p + n;
+	uint64_t acc = 0;
+
+	/* "0x7ffd3ea468b0 (comment: 37 vars)": strace comments are not part of the value */
+	for (const char *q = p; q + 2 < end; q++) {
+		if (q[0] == ' ' && q[1] == '/' && q[2] == '*') {
+			end = q;
+			n = (size_t)(end - p);
+			break;
+		}
+	}
+	/* -y: "3</etc/passwd>", "AT_FDCWD</home>": the value is before the path */
+	if (k == SR_ARG_FD) {
+		const char *lt = memchr(p, '<', n);
+		if (lt && lt > p) {
+			end = lt;
+			n = (size_t)(end - p);
+		}
+	}
+	if (n == 4 && !strncmp(p, "NULL", 4)) {
+		*v = 0;
+		return true;
+	}
+	if (n == 8 && !strncmp(p, "AT_FDCWD", 8)) {
+		*v = (uint64_t)-100;
+		return true;
+	}
+	while (p < end) {
+		const char *s = p;
+		uint64_t x;
+		if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			int64_t y;
+			if (k == SR_ARG_MODE && p[0] == '0' && p[1] >= '0' && p[1] <= '7') {
+				y = (int64_t)strtoull(p, (char **)&p, 8);
+			} else if (!imp_parse_i64(&p, &y)) {
+				return false;
+			}
+			x = (uint64_t)y;
+		} else {
+			while (p < end && *p != '|') {
+				p++;
+			}
+			if (!sym_lookup(k, s, (size_t)(p - s), &x)) {
+				return false;
+			}
+		}
+		acc |= x;
+		if (p < end) {
+			if (*p != '|') {
+				return false;
+			}
+			p++;
+		}
+	}
+	*v = acc;
+	return true;
+}
+
 /* ---- one syscall ---- */
 
 /* Kernel-internal errnos strace names but libc does not. */
@@ -631,7 +825,6 @@ static void emit_call(struct st_ctx *c, uint32_t tid, uint64_t ts, const char *n
 	size_t al[6];
 	int na, i;
 	uint32_t nr;
-	bool numeric = true;
 
 	if (si) {
 		nr = si->nr;
@@ -666,39 +859,43 @@ static void emit_call(struct st_ctx *c, uint32_t tid, uint64_t ts, const char *n
 	}
 	na = split_args(args, as, al, 6);
 	for (i = 0; i < na; i++) {
-		uint8_t kind = si ? si->arg[i] : SR_ARG_NONE;
+		uint8_t kind = si ? si->arg[i] : SR_ARG_HEX;
 		const char *p = as[i];
-		int64_t v;
+		uint64_t v;
 
 		if (*p == '"') {
 			if (kind == SR_ARG_PATH || kind == SR_ARG_STR) {
 				e->sc.str[i] = decode_str(&c->pool, p, NULL, NULL);
-			} else {
-				numeric = false;
 			}
 			continue;
 		}
-		if (al[i] == 4 && !strncmp(p, "NULL", 4)) {
-			continue;
-		}
-		if (al[i] == 8 && !strncmp(p, "AT_FDCWD", 8)) {
-			e->sc.args[i] = (uint64_t)-100;
-			continue;
-		}
-		if (imp_parse_i64(&p, &v)) {
-			e->sc.args[i] = (uint64_t)v;
-			if (*p == '<' && p < as[i] + al[i] && as[i][al[i] - 1] == '>') {
-				/* -y: the fd's path */
-				e->sc.str[i] = imp_pool_strndup(&c->pool, p + 1,
-								(size_t)(as[i] + al[i] - 1 - (p + 1)));
-			} else if (p != as[i] + al[i]) {
-				numeric = false;
+		if (kind == SR_ARG_ARGV && *p == '[') {
+			/* the first element, as the recorder captures it */
+			const char *q = skip_sp(p + 1);
+			if (*q == '"') {
+				e->sc.str[i] = decode_str(&c->pool, q, NULL, NULL);
 			}
 			continue;
 		}
-		numeric = false;
+		if (arg_value(kind, p, al[i], &v)) {
+			e->sc.args[i] = v;
+			if (kind == SR_ARG_FD) {
+				const char *lt = memchr(p, '<', al[i]);
+				if (lt && p[al[i] - 1] == '>') {
+					/* -y: the fd's path */
+					e->sc.str[i] = imp_pool_strndup(&c->pool, lt + 1,
+									(size_t)(p + al[i] - 1 - (lt + 1)));
+				}
+			}
+			continue;
+		}
 	}
-	e->sc.has_args = numeric && si;
+	/*
+	 * The trace's argument columns are per file (Header.args_captured):
+	 * every call carries its six values, those strace decoded from memory
+	 * (structs, buffers) as 0, since a log has no pointer values.
+	 */
+	e->sc.has_args = true;
 	c->st->syscalls++;
 
 	/* process events */
@@ -1224,5 +1421,6 @@ out:
 	imp_map_free(&c.pidx);
 	imp_names_free(&c.unknown);
 	imp_pool_free(&c.pool);
+	sym_free();
 	return rc;
 }

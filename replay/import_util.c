@@ -108,19 +108,22 @@ void imp_report_summary(const struct imp_report *r)
 void imp_header_set_str(char **dst, const char *v)
 {
 	/*
-	 * sr_header_free() releases every string field that is not protobuf-c's
-	 * shared empty string, so fields are always owned heap copies.
+	 * sr_header_free() releases only what formats/ allocated; fields may
+	 * point at the caller's strings, which must outlive the header.
 	 */
-	if (*dst && *dst != protobuf_c_empty_string) {
-		free(*dst);
-	}
-	*dst = strdup(v ? v : "");
+	*dst = (char *)(v ? v : "");
 }
 
 int imp_header_init(Sysrec__Header *h, const char *abi, const char *kind,
 		    const char *const *inputs, size_t n, const struct imp_opts *o)
 {
-	char buf[64];
+	static const struct {
+		const char *kind, *backend, *recorder;
+	} names[] = {
+		{ "strace", "import-strace", "sysrec-import strace" },
+		{ "adfa", "import-adfa", "sysrec-import adfa" },
+		{ "lid-ds", "import-lid-ds", "sysrec-import lid-ds" },
+	};
 	enum sr_status st;
 
 	st = sr_header_init(h, abi);
@@ -128,11 +131,26 @@ int imp_header_init(Sysrec__Header *h, const char *abi, const char *kind,
 		cli_err("cannot build the trace header: %s", sr_status_str(st));
 		return 1;
 	}
-	snprintf(buf, sizeof(buf), "import-%s", kind);
-	imp_header_set_str(&h->backend, buf);
-	snprintf(buf, sizeof(buf), "sysrec-import %s", kind);
-	imp_header_set_str(&h->recorder, buf);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(names[i].kind, kind)) {
+			imp_header_set_str(&h->backend, names[i].backend);
+			imp_header_set_str(&h->recorder, names[i].recorder);
+		}
+	}
 	imp_header_set_str(&h->target, "import");
+	/*
+	 * sr_header_init describes this host; the imported events come from
+	 * another one, unknown. The importing host is kept as a label only.
+	 */
+	if (h->hostname && *h->hostname) {
+		sr_header_set_label(h, "import_host", h->hostname);
+	}
+	imp_header_set_str(&h->hostname, "");
+	imp_header_set_str(&h->kernel_release, "");
+	imp_header_set_str(&h->kernel_version, "");
+	imp_header_set_str(&h->boot_id, "");
+	imp_header_set_str(&h->arch, "");
+	h->ncpus = 0;
 	sr_header_set_strv(&h->target_args, &h->n_target_args, inputs, n);
 	if (o && o->argv) {
 		sr_header_set_strv(&h->command_line, &h->n_command_line,

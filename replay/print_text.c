@@ -113,13 +113,29 @@ static void put_time(struct replay *rp, int64_t key)
 	sb_mem(s, d, 6);
 }
 
+/* A comm as it is when printable ASCII, else with \xNN escapes: it is not quoted. */
+static void put_comm(struct sbuf *s, const char *comm)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)comm;
+
+	for (; *p; p++) {
+		if (*p >= 0x20 && *p < 0x7f && *p != '\\') {
+			sb_putc(s, (char)*p);
+		} else {
+			char e[4] = { '\\', 'x', hex[*p >> 4], hex[*p & 15] };
+			sb_mem(s, e, 4);
+		}
+	}
+}
+
 /* "comm[pid]" or "comm[pid/tid]". */
 static void put_who(struct replay *rp, int32_t tid, int32_t pid)
 {
 	struct sbuf *s = &rp->sb;
 	const char *comm = rp_procs_comm(&rp->procs, tid, pid);
 
-	sb_str(s, comm ? comm : "?");
+	put_comm(s, comm ? comm : "?");
 	sb_putc(s, '[');
 	sb_i64(s, pid);
 	if (tid != pid && tid) {

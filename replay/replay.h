@@ -136,6 +136,8 @@ struct rp_opts {
 	const char *write_path; /* -w */
 	double speed;         /* 0 = as fast as possible */
 	const char *out_path; /* -o */
+	char **copies;        /* option values the name lists point into */
+	size_t ncopies;
 	int argc;             /* the command line, noted in -w output */
 	char **argv;
 };
@@ -200,6 +202,7 @@ struct replay {
 	void *sink_state;
 	uint64_t damage;
 	bool stop;              /* output closed: stop quietly */
+	bool live;              /* an input is a pipe: output is flushed by a timer thread */
 	int rc;                 /* runtime failure in a sink */
 };
 

@@ -162,9 +162,16 @@ static void sum_event(struct replay *rp, struct rp_input *in, const struct sr_ev
 {
 	if (ev->type == SR_EV_SAMPLE) {
 		struct sum_proc *p = proc_get(ev->sample.pid);
-		/* Counters are cumulative: the latest sample holds the process's total. */
-		p->utime = ev->sample.utime_ticks;
-		p->stime = ev->sample.stime_ticks;
+		/*
+		 * Counters are cumulative, so the largest is the total; a final
+		 * sample taken as the process dies may read zeros.
+		 */
+		if (ev->sample.utime_ticks > p->utime) {
+			p->utime = ev->sample.utime_ticks;
+		}
+		if (ev->sample.stime_ticks > p->stime) {
+			p->stime = ev->sample.stime_ticks;
+		}
 		if (ev->sample.vm_hwm_kb > p->rss_max) {
 			p->rss_max = ev->sample.vm_hwm_kb;
 		}
@@ -253,9 +260,12 @@ static void table(struct replay *rp, struct sum_row **v, size_t n)
 
 static void cpu_line(struct replay *rp, const struct sum_proc *p)
 {
-	sb_printf(&rp->sb, "cpu time (from /proc samples): user %.3f s, system %.3f s; max rss %llu kB\n",
-		  (double)p->utime / sm.hz, (double)p->stime / sm.hz,
-		  (unsigned long long)p->rss_max);
+	sb_printf(&rp->sb, "cpu time (from /proc samples): user %.3f s, system %.3f s",
+		  (double)p->utime / sm.hz, (double)p->stime / sm.hz);
+	if (p->rss_max) {
+		sb_printf(&rp->sb, "; max rss %llu kB", (unsigned long long)p->rss_max);
+	}
+	sb_putc(&rp->sb, '\n');
 }
 
 static int sum_end(struct replay *rp)
@@ -285,7 +295,7 @@ static int sum_end(struct replay *rp)
 				all.stime += sm.procs[i].stime;
 				all.rss_max += sm.procs[i].rss_max;
 			}
-			sb_printf(&rp->sb, "processes: %zu; ", sm.nprocs);
+			sb_printf(&rp->sb, "sampled processes: %zu; ", sm.nprocs);
 			cpu_line(rp, &all);
 		}
 		rp_emit(rp);

@@ -7,7 +7,7 @@ set -eu
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 libzstd-dev zstd libprotobuf-c-dev protobuf-c-compiler protobuf-compiler \
 python3 python3-protobuf gnuplot-nox strace libclang-rt-14-dev pkg-config \
-chromium libxml2-utils bpftrace"
+chromium libxml2-utils bpftrace python3-zstandard"
 
 missing=""
 for p in $PKGS; do

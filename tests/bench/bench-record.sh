@@ -127,121 +127,165 @@ except ValueError:
     progs = []
 print(" ".join(sorted(set(p.get("name", "?") for p in progs if p.get("type") in ("tracing", "raw_tracepoint", "tracepoint")))))'
 }
+foreign_seen=""
 quiet_host() {
 	local i others
-	for ((i = 0; i < 20; i++)); do
+	# Waited in vain once already: do not spend the run waiting again.
+	[ -n "$foreign_seen" ] && return 0
+	for ((i = 0; i < 12; i++)); do
 		others=$(foreign_progs)
 		[ -z "$others" ] && return 0
 		sleep 0.5
 	done
-	note "warning: other tracing BPF programs are loaded ($others): all figures include their cost"
+	foreign_seen=$others
 }
 
 # ---- 1. per-syscall cost ----
-quiet_host
-base=$(loop_runs "$CALLS" "$RUNS" env)
-if [ -z "$base" ]; then
-	echo "bench-record: the untraced loop failed: $(first_err)"
-	exit 1
-fi
-row "untraced" "$base" "1.00"
-
-floor=""
-if build_floor; then
-	floor=$(loop_runs "$CALLS" "$RUNS" "$BT/floor_loader" "$BT/floor.bpf.o" --)
-	if [ -n "$floor" ]; then
-		row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")"
-	else
-		row "floor: empty tp_btf sys_enter+sys_exit" "-" "-" "failed: $(first_err)"
-	fi
-else
-	row "floor: empty tp_btf sys_enter+sys_exit" "-" "-" "build failed: $(head -1 "$TMP/floor.err")"
-fi
-
+floor_err=""
+build_floor || floor_err="build failed: $(head -1 "$TMP/floor.err")"
 sysrec_ok=0
 if [ -x "$SYSREC" ] && "$SYSREC" record -o "$TMP/probe.trace" -- true >/dev/null 2>"$TMP/probe.err" &&
 	[ -s "$TMP/probe.trace" ]; then
 	sysrec_ok=1
 fi
+# The kernel ring buffer's size (header), to tell the recorder's own memory
+# from the buffer it maps.
+ring_kb=""
+if [ $sysrec_ok = 1 ] && [ -x "$TOOLS/trdump" ]; then
+	ring_kb=$("$TOOLS/trdump" "$TMP/probe.trace" 2>/dev/null |
+		awk -F'\t' '$1 == "HDR" && $7 > 0 { printf "%d", $7 / 1024; exit }')
+fi
 rm -f "$TMP/probe.trace"
 
-declare -A rec_cpu rec_hwm
-sysrec_loop() { # label, record options...
-	local label=$1 i
-	shift
-	: >"$TMP/vals"
-	: >"$TMP/cpus"
-	: >"$TMP/hwms"
-	: >"$TMP/bpe"
-	for ((i = 0; i < RUNS; i++)); do
-		rm -f "$TMP/loop.out" "$TMP/loop.trace"
-		if ! sysrec_rec "$TMP/loop.trace" "$@" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" \
-			>/dev/null 2>"$TMP/last.err" || [ ! -s "$TMP/loop.out" ]; then
-			row "$label" "-" "-" "failed: $(first_err)"
-			return
-		fi
-		kv ns_per_call "$TMP/loop.out" >>"$TMP/vals"
-		kv cpu_ms "$TMP/br.out" >>"$TMP/cpus"
-		kv hwm_kb "$TMP/br.out" >>"$TMP/hwms"
+cfgs=(untraced)
+[ -z "$floor_err" ] && cfgs+=(floor)
+[ $sysrec_ok = 1 ] && cfgs+=(args noargs)
+declare -A cfg_err
+for c in "${cfgs[@]}"; do
+	: >"$TMP/vals.$c"
+	: >"$TMP/cpus.$c"
+	: >"$TMP/hwms.$c"
+	: >"$TMP/bpe.$c"
+done
+
+# one_run CFG: one loop run of configuration CFG; its figures are appended
+# to $TMP/*.CFG. A failure is kept in cfg_err[CFG] and ends that configuration.
+one_run() {
+	local c=$1 ev lost size
+	[ -n "${cfg_err[$c]:-}" ] && return
+	rm -f "$TMP/loop.out" "$TMP/loop.trace"
+	case $c in
+	untraced | floor) quiet_host ;;
+	esac
+	case $c in
+	untraced) "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
+	floor) "$BT/floor_loader" "$BT/floor.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
+	args) sysrec_rec "$TMP/loop.trace" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
+	noargs) sysrec_rec "$TMP/loop.trace" --no-args -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
+	esac >/dev/null 2>"$TMP/last.err"
+	local rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$TMP/loop.out" ]; then
+		[ -s "$TMP/last.err" ] || echo "exit status $rc, no output" >"$TMP/last.err"
+		cfg_err[$c]=$(first_err)
+		return
+	fi
+	kv ns_per_call "$TMP/loop.out" >>"$TMP/vals.$c"
+	case $c in
+	args | noargs)
+		kv cpu_ms "$TMP/br.out" >>"$TMP/cpus.$c"
+		kv hwm_kb "$TMP/br.out" >>"$TMP/hwms.$c"
 		read -r ev lost < <(trace_counts "$TMP/loop.trace" "$TMP/last.err")
 		size=$(stat -c %s "$TMP/loop.trace")
-		[ "${ev:-0}" -gt 0 ] && awk -v s="$size" -v e="$ev" 'BEGIN { printf "%.2f\n", s / e }' >>"$TMP/bpe"
+		echo "$ev $lost" >"$TMP/counts.$c"
+		[ "${ev:-0}" -gt 0 ] && awk -v s="$size" -v e="$ev" 'BEGIN { printf "%.2f\n", s / e }' >>"$TMP/bpe.$c"
+		;;
+	esac
+}
+
+# The configurations take turns, run after run, so that drift on a noisy
+# host (other jobs, CPU frequency) hits all of them alike; each figure is
+# the median of its configuration's runs.
+for ((i = 0; i < RUNS; i++)); do
+	for c in "${cfgs[@]}"; do
+		one_run "$c"
 	done
-	local v
-	v=$(median <"$TMP/vals")
-	local extra=""
+done
+if [ -n "${cfg_err[untraced]:-}" ]; then
+	echo "bench-record: the untraced loop failed: ${cfg_err[untraced]}"
+	exit 1
+fi
+base=$(median <"$TMP/vals.untraced")
+row "untraced" "$base" "1.00"
+floor=""
+if [ -n "$floor_err" ] || [ -n "${cfg_err[floor]:-}" ]; then
+	row "floor: empty tp_btf sys_enter+sys_exit" "-" "-" "${floor_err:-failed: ${cfg_err[floor]}}"
+else
+	floor=$(median <"$TMP/vals.floor")
+	row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")"
+fi
+
+declare -A rec_cpu rec_hwm
+sysrec_row() { # cfg label
+	local c=$1 label=$2 v extra="" ev lost
+	if [ -n "${cfg_err[$c]:-}" ]; then
+		row "$label" "-" "-" "failed: ${cfg_err[$c]}"
+		return
+	fi
+	v=$(median <"$TMP/vals.$c")
 	if [ -n "$floor" ]; then
 		extra="above floor: $(awk -v s="$v" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (s - f) / b }')x untraced (target <= 0.3)"
 	fi
 	row "$label" "$v" "$(ratio "$v" "$base")" "$extra"
-	note "trace: $(median <"$TMP/bpe") bytes/event, last run $ev events, lost ${lost}; recorder cpu $(median <"$TMP/cpus") ms, peak RSS $(sort -g "$TMP/hwms" | tail -1) kB"
-	rec_cpu[$label]=$(median <"$TMP/cpus")
-	rec_hwm[$label]=$(sort -g "$TMP/hwms" | tail -1)
+	read -r ev lost <"$TMP/counts.$c"
+	rec_cpu[$label]=$(median <"$TMP/cpus.$c")
+	rec_hwm[$label]=$(sort -g "$TMP/hwms.$c" | tail -1)
+	note "trace: $(median <"$TMP/bpe.$c") bytes/event, last run $ev events, lost ${lost}; recorder cpu ${rec_cpu[$label]} ms, peak RSS ${rec_hwm[$label]} kB"
 }
 
 # Where sysrec's time goes in the kernel: with kernel.bpf_stats_enabled the
-# kernel counts each program's runs and run time (the counting adds a little
-# to each run). Programs loaded after this point and seen while the loop
-# runs are sysrec's.
+# kernel counts each program's runs and run time (the counting itself adds a
+# little to each run). sysrec's programs are those whose fds it holds
+# (/proc/PID/fdinfo prog_id), read while the loop runs.
 bpf_costs() {
-	local old maxid pid
+	local old pid
 	old=$(sysctl -n kernel.bpf_stats_enabled 2>/dev/null) || return 0
 	command -v bpftool >/dev/null || return 0
-	maxid=$(bpftool prog show -j 2>/dev/null | "$PY" -c '
-import json, sys
-print(max([p["id"] for p in json.load(sys.stdin)] or [0]))') || return 0
 	sysctl -qw kernel.bpf_stats_enabled=1 || return 0
 	trap 'sysctl -qw kernel.bpf_stats_enabled='"$old"'; rm -rf "$TMP"' EXIT
 	"$SYSREC" record -q -o "$TMP/stats.trace" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out" \
 		>/dev/null 2>&1 &
 	pid=$!
+	: >"$TMP/ids"
 	while kill -0 "$pid" 2>/dev/null; do
+		cat /proc/"$pid"/fdinfo/* 2>/dev/null | sed -n 's/^prog_id:[[:space:]]*//p' >>"$TMP/ids"
 		bpftool prog show -j >"$TMP/progs.tmp" 2>/dev/null && mv "$TMP/progs.tmp" "$TMP/progs.json"
 		sleep 0.2
 	done
 	wait "$pid"
 	sysctl -qw kernel.bpf_stats_enabled="$old"
 	trap 'rm -rf "$TMP"' EXIT
-	[ -s "$TMP/progs.json" ] || return 0
-	"$PY" - "$maxid" "$TMP/progs.json" <<'PYEOF'
+	[ -s "$TMP/progs.json" ] && [ -s "$TMP/ids" ] || return 0
+	"$PY" - "$TMP/ids" "$TMP/progs.json" <<'PYEOF'
 import json, sys
-maxid = int(sys.argv[1])
+ids = set(int(x) for x in open(sys.argv[1]).read().split())
 rows = []
 for p in json.load(open(sys.argv[2])):
-    if p["id"] > maxid and p.get("run_cnt"):
-        rows.append("%s %.0f ns x %d runs" % (p.get("name", "?"), p["run_time_ns"] / p["run_cnt"], p["run_cnt"]))
+    if p["id"] in ids and p.get("run_cnt"):
+        rows.append("%s %.0f ns x %d" % (p.get("name", "?"), p["run_time_ns"] / p["run_cnt"], p["run_cnt"]))
 if rows:
-    print("   sysrec BPF programs (kernel.bpf_stats_enabled, one run): " + "; ".join(rows))
+    print("   sysrec BPF programs, ns per run (kernel.bpf_stats_enabled, one run): " + "; ".join(rows))
 PYEOF
 }
 
 if [ $sysrec_ok = 1 ]; then
-	sysrec_loop "sysrec record (full capture, args)"
-	sysrec_loop "sysrec record --no-args" --no-args
+	sysrec_row args "sysrec record (full capture, args)"
+	sysrec_row noargs "sysrec record --no-args"
 	bpf_costs
 else
 	row "sysrec record" "-" "-" "not functional: $(grep -v '^$' "$TMP/probe.err" | head -1 | cut -c1-80)"
 fi
+[ -n "$foreign_seen" ] &&
+	note "warning: other tracing BPF programs were loaded during some runs ($foreign_seen): those runs include their cost"
 
 # Peers: slower, so fewer calls. perf and bpftrace run in a private mount
 # namespace: perf mounts tracefs by itself and bpftrace needs it for
@@ -283,12 +327,12 @@ fi
 
 # ---- 2. highest lossless rate ----
 if [ $sysrec_ok = 1 ]; then
-	printf '\n%s\n' "sustained getppid rate, 2 threads for ${FLOOD_SECS}s, default buffers:"
+	printf '\n%s\n' "sustained getppid rate, 2 threads for ${FLOOD_SECS}s, default options and buffers:"
 	flood() { # rate (0 = flat out) -> "rate events lost"
 		local r=()
 		[ "$1" != 0 ] && r=(-r "$1")
 		rm -f "$TMP/flood.out" "$TMP/flood.trace"
-		if ! sysrec_rec "$TMP/flood.trace" --no-args -- "$LOOP" -t 2 -d "$FLOOD_SECS" "${r[@]}" \
+		if ! sysrec_rec "$TMP/flood.trace" -- "$LOOP" -t 2 -d "$FLOOD_SECS" "${r[@]}" \
 			-o "$TMP/flood.out" >/dev/null 2>"$TMP/last.err" || [ ! -s "$TMP/flood.out" ]; then
 			echo "failed"
 			return
@@ -313,7 +357,9 @@ if [ $sysrec_ok = 1 ]; then
 			[ "$lost" = 0 ] && best=$got
 			steps=$((steps + 1))
 		done
-		if [ -n "$best" ]; then
+		if [ -n "$best" ] && [ "$best" = "$rate" ]; then
+			note "no loss even flat out: lossless at $(awk -v r="$best" 'BEGIN { printf "%.2f", r / 1e6 }') M syscalls/s, as fast as the traced threads could go (target >= 1M)"
+		elif [ -n "$best" ]; then
 			note "highest lossless rate: $(awk -v r="$best" 'BEGIN { printf "%.2f", r / 1e6 }') M syscalls/s (target >= 1M)"
 		else
 			note "no lossless rate found (last: $lost lost)"
@@ -342,54 +388,84 @@ done
 echo \$((\$(date +%s%N) - t0)) >"\$1"
 EOF
 printf '\n%-44s %12s %10s  %s\n' "mixed workload (find+tar+gcc x3, median of 3)" "ms" "x untraced" "notes"
-mixed_runs() { # prefix... -> median ms
-	local i
-	: >"$TMP/vals"
-	for i in 1 2 3; do
-		rm -f "$TMP/mixed.time"
-		"$@" sh "$TMP/mixed.sh" "$TMP/mixed.time" >/dev/null 2>"$TMP/last.err" || return 1
-		[ -s "$TMP/mixed.time" ] || return 1
-		awk '{ printf "%.1f\n", $1 / 1e6 }' "$TMP/mixed.time" >>"$TMP/vals"
-	done
-	median <"$TMP/vals"
-}
-mbase=$(mixed_runs env)
-if [ -n "$mbase" ]; then
-	row "untraced" "$mbase" "1.00"
-	if [ $sysrec_ok = 1 ]; then
-		for opt in "" --no-args; do
-			label="sysrec record${opt:+ $opt}"
-			: >"$TMP/bpe"
-			rec() { sysrec_rec "$TMP/mixed.trace" $opt -- "$@"; }
-			if v=$(mixed_runs rec) && [ -n "$v" ]; then
-				read -r ev lost < <(trace_counts "$TMP/mixed.trace" "$TMP/last.err")
-				size=$(stat -c %s "$TMP/mixed.trace")
-				bpe=$(awk -v s="$size" -v e="$ev" 'BEGIN { if (e > 0) printf "%.2f", s / e; else print "-" }')
-				tgt=""
-				[ -n "$opt" ] && tgt=" (target <= 3)"
-				row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes"
-				note "recorder cpu $(kv cpu_ms "$TMP/br.out") ms, peak RSS $(kv hwm_kb "$TMP/br.out") kB (last run)"
-			else
-				row "$label" "-" "-" "failed: $(first_err)"
-			fi
-		done
+# mixed_one CFG: one run of the mixed workload under CFG; its time (ms) is
+# appended to $TMP/mvals.CFG. A failure is kept in cfg_err[mixed-CFG].
+mixed_one() {
+	local c=$1 ev lost size
+	[ -n "${cfg_err[mixed-$c]:-}" ] && return
+	rm -f "$TMP/mixed.time" "$TMP/mixed.trace"
+	case $c in
+	untraced) sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	args) sysrec_rec "$TMP/mixed.trace" -- sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	noargs) sysrec_rec "$TMP/mixed.trace" --no-args -- sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	strace) strace -f -o /dev/null sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	esac >/dev/null 2>"$TMP/last.err"
+	local rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$TMP/mixed.time" ]; then
+		[ -s "$TMP/last.err" ] || echo "exit status $rc, no output" >"$TMP/last.err"
+		cfg_err[mixed-$c]=$(first_err)
+		return
 	fi
-	if command -v strace >/dev/null; then
-		st() { strace -f -o /dev/null "$@"; }
-		if v=$(mixed_runs st) && [ -n "$v" ]; then
-			row "strace -f -o /dev/null" "$v" "$(ratio "$v" "$mbase")"
-		else
-			row "strace -f" "-" "-" "failed: $(first_err)"
+	awk '{ printf "%.1f\n", $1 / 1e6 }' "$TMP/mixed.time" >>"$TMP/mvals.$c"
+	case $c in
+	args | noargs)
+		read -r ev lost < <(trace_counts "$TMP/mixed.trace" "$TMP/last.err")
+		size=$(stat -c %s "$TMP/mixed.trace")
+		echo "$ev $lost $size $(kv cpu_ms "$TMP/br.out") $(kv hwm_kb "$TMP/br.out")" >"$TMP/mcounts.$c"
+		;;
+	esac
+}
+
+mcfgs=(untraced)
+[ $sysrec_ok = 1 ] && mcfgs+=(args noargs)
+for c in "${mcfgs[@]}" strace; do
+	: >"$TMP/mvals.$c"
+done
+# Taking turns, as for the loop; strace (20x slower) runs once at the end.
+for i in 1 2 3; do
+	for c in "${mcfgs[@]}"; do
+		mixed_one "$c"
+	done
+done
+command -v strace >/dev/null && mixed_one strace
+if [ -z "${cfg_err[mixed-untraced]:-}" ]; then
+	mbase=$(median <"$TMP/mvals.untraced")
+	row "untraced" "$mbase" "1.00"
+	for c in "${mcfgs[@]:1}"; do
+		label="sysrec record"
+		tgt=""
+		if [ "$c" = noargs ]; then
+			label="sysrec record --no-args"
+			tgt=" (target <= 3)"
 		fi
+		if [ -n "${cfg_err[mixed-$c]:-}" ]; then
+			row "$label" "-" "-" "failed: ${cfg_err[mixed-$c]}"
+			continue
+		fi
+		v=$(median <"$TMP/mvals.$c")
+		read -r ev lost size cpu hwm <"$TMP/mcounts.$c"
+		bpe=$(awk -v s="$size" -v e="$ev" 'BEGIN { if (e > 0) printf "%.2f", s / e; else print "-" }')
+		row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes"
+		note "recorder cpu $cpu ms, peak RSS $hwm kB (last run)"
+	done
+	if [ -s "$TMP/mvals.strace" ]; then
+		v=$(median <"$TMP/mvals.strace")
+		row "strace -f -o /dev/null" "$v" "$(ratio "$v" "$mbase")" "one run"
+	elif [ -n "${cfg_err[mixed-strace]:-}" ]; then
+		row "strace -f" "-" "-" "failed: ${cfg_err[mixed-strace]}"
 	fi
 else
-	row "mixed workload" "-" "-" "failed untraced: $(first_err)"
+	row "mixed workload" "-" "-" "failed untraced: ${cfg_err[mixed-untraced]}"
 fi
 
 if [ $sysrec_ok = 1 ]; then
 	printf '\n%s\n' "recorder: own CPU time and peak RSS (VmHWM) over a ${CALLS}-call loop:"
 	for k in "${!rec_cpu[@]}"; do
-		note "$k: ${rec_cpu[$k]} ms CPU, ${rec_hwm[$k]} kB peak RSS"
+		beyond=""
+		if [ -n "$ring_kb" ] && [ -n "${rec_hwm[$k]}" ]; then
+			beyond=", $(awk -v h="${rec_hwm[$k]}" -v r="$ring_kb" 'BEGIN { printf "%.1f", (h - r) / 1024 }') MiB beyond the ${ring_kb} kB ring buffer (target < 32)"
+		fi
+		note "$k: ${rec_cpu[$k]} ms CPU ($(awk -v c="${rec_cpu[$k]}" -v n="$CALLS" 'BEGIN { printf "%.0f", c * 1e6 / n }') ns per event), ${rec_hwm[$k]} kB peak RSS$beyond"
 	done
 fi
 exit 0

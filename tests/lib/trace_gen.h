@@ -406,6 +406,111 @@ static inline bool gen_write(struct gen *g, const char *path, int fd,
 	return true;
 }
 
+static inline bool gen_str_eq(const char *a, const char *b)
+{
+	if (!a || !b) {
+		return a == b;
+	}
+	return !strcmp(a, b);
+}
+
+/* NULL and "" are the same for optional proto3 strings */
+static inline bool gen_ostr_eq(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+static inline bool gen_strv_eq(const char *const *a, uint32_t na, const char *const *b, uint32_t nb)
+{
+	if (na != nb) {
+		return false;
+	}
+	for (uint32_t i = 0; i < na; i++) {
+		if (!gen_ostr_eq(a[i], b[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Compare two events field by field; WHY gets the first difference. */
+static inline bool gen_event_eq(const struct sr_event *a, const struct sr_event *b, bool args, char *why,
+		     size_t n)
+{
+#define DIFF(cond, what) \
+	if (cond) { \
+		snprintf(why, n, "%s differs", what); \
+		return false; \
+	}
+	DIFF(a->type != b->type, "type");
+	DIFF(a->ts != b->ts, "ts");
+	switch (a->type) {
+	case SR_EV_SYSCALL: {
+		const struct sr_syscall *x = &a->sc, *y = &b->sc;
+
+		DIFF(x->ts != y->ts, "sc.ts");
+		DIFF(x->duration != y->duration, "sc.duration");
+		DIFF(x->tid != y->tid || x->tgid != y->tgid, "sc.tid/tgid");
+		DIFF(x->nr != y->nr, "sc.nr");
+		DIFF(x->flags != y->flags, "sc.flags");
+		DIFF(x->ret != y->ret, "sc.ret");
+		DIFF(x->has_args != y->has_args, "sc.has_args");
+		if (args) {
+			DIFF(memcmp(x->args, y->args, sizeof(x->args)), "sc.args");
+		}
+		for (int k = 0; k < 6; k++) {
+			DIFF(!gen_str_eq(x->str[k], y->str[k]), "sc.str");
+		}
+		break;
+	}
+	case SR_EV_PROCESS: {
+		const struct sr_proc_event *x = &a->proc, *y = &b->proc;
+
+		DIFF(x->ts != y->ts || x->kind != y->kind, "proc.ts/kind");
+		DIFF(x->tid != y->tid || x->pid != y->pid || x->parent_tid != y->parent_tid ||
+			     x->parent_pid != y->parent_pid, "proc ids");
+		DIFF(x->clone_flags != y->clone_flags || x->is_thread != y->is_thread, "proc clone");
+		DIFF(!gen_ostr_eq(x->filename, y->filename), "proc.filename");
+		DIFF(!gen_strv_eq(x->argv, x->argc, y->argv, y->argc), "proc.argv");
+		DIFF(x->argv_truncated != y->argv_truncated, "proc.argv_truncated");
+		DIFF(x->exit_code != y->exit_code || x->exit_signal != y->exit_signal ||
+			     x->core_dumped != y->core_dumped || x->group_dead != y->group_dead,
+		     "proc exit");
+		DIFF(!gen_ostr_eq(x->comm, y->comm), "proc.comm");
+		DIFF(x->cgroup_id != y->cgroup_id || !gen_ostr_eq(x->cgroup_path, y->cgroup_path),
+		     "proc cgroup");
+		break;
+	}
+	case SR_EV_SAMPLE:
+		DIFF(memcmp(&a->sample, &b->sample, sizeof(a->sample)), "sample");
+		break;
+	case SR_EV_HOSTCPU:
+		DIFF(memcmp(&a->cpu, &b->cpu, sizeof(a->cpu)), "hostcpu");
+		break;
+	case SR_EV_LOSS:
+		DIFF(a->loss.first_ns != b->loss.first_ns || a->loss.last_ns != b->loss.last_ns ||
+			     a->loss.cpu != b->loss.cpu || a->loss.count != b->loss.count ||
+			     a->loss.where != b->loss.where, "loss");
+		break;
+	case SR_EV_PROCINFO: {
+		const struct sr_procinfo *x = &a->info, *y = &b->info;
+
+		DIFF(x->pid != y->pid || x->ppid != y->ppid || x->uid != y->uid ||
+			     x->nthreads != y->nthreads, "info ids");
+		DIFF(!gen_ostr_eq(x->comm, y->comm) || !gen_ostr_eq(x->exe, y->exe), "info comm/exe");
+		DIFF(!gen_strv_eq(x->cmdline, x->cmdline_len, y->cmdline, y->cmdline_len), "info.cmdline");
+		DIFF(x->cgroup_id != y->cgroup_id || !gen_ostr_eq(x->cgroup_path, y->cgroup_path),
+		     "info cgroup");
+		DIFF(x->start_ns != y->start_ns, "info.start_ns");
+		DIFF(!gen_ostr_eq(x->label, y->label) || !gen_ostr_eq(x->source, y->source),
+		     "info label/source");
+		break;
+	}
+	}
+	return true;
+#undef DIFF
+}
+
 static inline void gen_free(struct gen *g)
 {
 	for (size_t i = 0; i < g->nallocs; i++) {

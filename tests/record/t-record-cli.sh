@@ -45,9 +45,37 @@ check "sysrec help record equals record --help" cmp -s "$TMP/help" "$TMP/help2"
 needs_root
 need_bpf
 
+if command -v setpriv >/dev/null; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$SYSREC" record -a -o /dev/null 2>"$TMP/nr.err"
+	is "not root: exit 1" "$?" 1
+	check "not root: says to run as root" grep -q "needs root" "$TMP/nr.err"
+else
+	skip "setpriv is not installed"
+fi
+
+# --user, and the sudo default: CMD runs as that user, the recorder as root
+is "--user nobody: CMD runs as nobody" "$("$SYSREC" record -q --user nobody -o "$TMP/u.trace" -- id -u)" 65534
+is "under sudo: CMD runs as SUDO_UID" \
+	"$(SUDO_UID=65534 SUDO_GID=65534 "$SYSREC" record -q -o "$TMP/u.trace" -- id -u)" 65534
+
 rec /nonexistent-dir/x.trace -- true
 is "unwritable output: exit 1" "$rc" 1
 check "unwritable output: the message names the file" grep -q "/nonexistent-dir/x.trace" "$TMP/rec.err"
+
+# full disk: exit 1 naming the cause; the file ends on a whole frame
+mkdir -p "$TMP/full"
+if mount -t tmpfs -o size=96k tmpfs "$TMP/full" 2>/dev/null; then
+	"$SYSREC" record -q -o "$TMP/full/x.trace" -- "$WL/syscall_mix" 20000 2>"$TMP/full.err"
+	is "full disk: exit 1" "$?" 1
+	check "full disk: says 'No space left on device'" grep -q "No space left on device" "$TMP/full.err"
+	pkill_pid=$(dump "$TMP/full/x.trace" | awk -F'\t' '$1=="PROCINFO" {print $3; exit}')
+	[ -n "$pkill_pid" ] && kill "$pkill_pid" 2>/dev/null
+	is "full disk: the trace reads up to the cut (header, process table, damage reported)" \
+		"$(dump "$TMP/full/x.trace" | awk -F'\t' '{print $1}' | sort -u | tr '\n' ' ')" "DAMAGE HDR PROCINFO "
+	umount "$TMP/full"
+else
+	skip "full disk: cannot mount a small tmpfs"
+fi
 
 # default name, said on stderr
 (cd "$TMP" && "$SYSREC" record --sample-interval 0 -- true 2>"$TMP/def.err")
@@ -63,6 +91,11 @@ is "-o -: the trace streams through a pipe (2000 getppid)" \
 	"$(count "$TMP/pipe.tsv" '$1=="SC" && $5=="getppid"')" 2000
 is "-o -: totals at the end" "$(count "$TMP/pipe.tsv" '$1=="TOTALS"')" 1
 
+# the reader of -o - goes away: a quiet stop
+"$SYSREC" record -o - -a --duration 5s 2>"$TMP/epipe.err" | head -c 100 >/dev/null
+is "-o - into head: exit 0" "${PIPESTATUS[0]}" 0
+is "-o - into head: nothing on stderr" "$(cat "$TMP/epipe.err")" ""
+
 # --syscalls class
 rec "$TMP/cls.trace" --syscalls %file --sample-interval 0 -- "$WL/syscall_mix" 10
 dump "$TMP/cls.trace" >"$TMP/cls.tsv"
@@ -70,7 +103,7 @@ is "--syscalls %file: openat and access, no getpid/mmap" \
 	"$(count "$TMP/cls.tsv" '$1=="SC" && $5=="openat" && $9 ~ /proc.self.stat/')/$(count "$TMP/cls.tsv" '$1=="SC" && ($5=="getpid" || $5=="mmap")')" "10/0"
 
 # --max-size alone stops; with --rotate a ring of files
-rec "$TMP/ms.trace" --max-size 64k --sample-interval 0 -- "$WL/spin_getppid" 30
+rec "$TMP/ms.trace" --max-size 64k --sample-interval 0 -- "$WL/syscall_mix" 2000000
 pid=$(dump "$TMP/ms.trace" | awk -F'\t' '$1=="EXEC" {print $3; exit}')
 [ -n "$pid" ] && kill "$pid" 2>/dev/null
 is "--max-size: recording stops with reason max-size" \

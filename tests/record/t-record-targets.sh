@@ -7,7 +7,7 @@
 need_bpf
 
 # ---- -p ----
-"$WL/spin_getppid" 2 600 &
+"$WL/spin_getppid" 2 600 2 &
 target=$!
 sleep 0.2
 rec "$TMP/p.trace" -p $target --duration 1s
@@ -18,6 +18,8 @@ is "-p: process table has the target" \
 	"$(awk -F'\t' -v p=$target '$1=="PROCINFO" && $3==p {print $6}' "$TMP/p.tsv")" spin_getppid
 check "-p: the target's getppid calls are recorded" \
 	[ "$(count "$TMP/p.tsv" "\$1==\"SC\" && \$5==\"getppid\" && \$3==$target")" -gt 50 ]
+is "-p: all three threads of the target are followed" \
+	"$(awk -F'\t' -v p=$target '$1=="SC" && $5=="getppid" && $4==p {t[$3]=1} END {print length(t)}' "$TMP/p.tsv")" 3
 child=$(awk -F'\t' -v p=$target '$1=="FORK" && $6==p && $7==0 {print $3; exit}' "$TMP/p.tsv")
 check "-p: the child forked later is recorded" [ -n "$child" ]
 is "-p: child's exec and argv" \

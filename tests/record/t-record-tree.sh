@@ -61,6 +61,12 @@ is "every syscall belongs to a process of the tree" \
 	"$(f '$1=="FORK" {p[$3]=1} $1=="PROCINFO" {p[$3]=1} $1=="SC" && !($3 in p) {n++} END {print n+0}')" 0
 is "a cgroup event for every new process" \
 	"$(f '$1=="CGROUP" {n++} END {print n+0}')" $((N + 2))
+is "comm change by prctl: COMM event of the root" \
+	"$(f "\$1==\"COMM\" && \$3==$root && \$4==$root {print \$5}")" tree-root
+first_thr=$(f "\$1==\"FORK\" && \$7==1 {print \$3; exit}")
+is "comm change of another thread (pthread_setname_np)" \
+	"$(f "\$1==\"COMM\" && \$3==$first_thr && \$4==$root {print \$5}")" tree-thr
+is "exec's own rename is not a COMM event" "$(f '$1=="COMM" {n++} END {print n+0}')" 2
 is "no unfinished syscalls" "$(f '$1=="SC" && $7==1 {n++} END {print n+0}')" 0
 
 done_testing

@@ -46,6 +46,13 @@ assert states == ["error", "noreturn", "ok", "unfinished"], states
 assert all(r["ret"] == "" for r in rows if r["state"] in ("unfinished", "noreturn"))
 assert sum(int(r["duration_ns"] or 0) for r in rows) == 12000+5000+1000+8000+2000+4000+20000+1500000+3000
 PYEOF
+if command -v sqlite3 >/dev/null; then
+	got=$(sqlite3 :memory: '.mode csv' '.import b.csv t' \
+		"select count(*), sum(cast(duration_ns as integer)), count(errno) filter (where errno <> '') from t")
+	is "csv: loads into sqlite3 (rows, total duration, errors)" "$got" "11,1555000,2"
+else
+	skip "sqlite3 is not installed"
+fi
 "$SYSREC" replay --format csv --samples basic.trace >s.csv
 check "csv --samples: the samples table" $PY - s.csv <<'PYEOF'
 import csv, sys
@@ -94,6 +101,13 @@ check "-w - | replay - equals the direct replay" cmp -s pipe.txt direct.txt
 "$SYSREC" replay -t basic.trace second.trace >both.txt
 check "-w of two merged files equals their merged replay" cmp -s all.txt both.txt
 
+# A trace with no syscalls at all (everything filtered out by -w).
+"$SYSREC" replay -w none.trace --pid 99999 basic.trace
+is "-w of nothing still writes a valid trace" "$("$SYSREC" replay --samples none.trace | wc -l)" 2
+check "... whose Perfetto export is valid JSON" bash -c "'$SYSREC' replay --format perfetto none.trace | $PY -c 'import json,sys; json.load(sys.stdin)'"
+is "... whose CSV is the header alone" "$("$SYSREC" replay --format csv none.trace | wc -l)" 1
+check "... and whose summary has a zero total" bash -c "'$SYSREC' replay --summary none.trace | grep -q '^100.00    0.000000           0         0           total$'"
+
 # ---- merge ----
 n1=$("$SYSREC" replay basic.trace | wc -l)
 n2=$("$SYSREC" replay second.trace | wc -l)
@@ -113,6 +127,8 @@ check "files of another boot merge by their wall clock" cmp -s ob.txt both.txt
 awk -F, 'NR == 1 || ($1 >= 0.05 && $1 <= 0.0501)' big.csv >since-want.txt
 check "--since/--until on a big trace equals filtering the full output" cmp -s since.txt since-want.txt
 check "--since window is not empty" test "$(wc -l <since.txt)" -gt 10
+cat big.trace | "$SYSREC" replay --format csv --since 0.05 --until 0.0501 - >since-pipe.txt
+check "--since on a pipe (no seeking) gives the same rows" cmp -s since-pipe.txt since-want.txt
 
 # ---- closed pipe ----
 "$SYSREC" replay big.trace 2>pipe.err | head -n 3 >/dev/null
@@ -180,5 +196,11 @@ el=$((($(date +%s%N) - start) / 1000000))
 diag "1 s trace at --speed 4 as a trace took $el ms"
 check "--speed 4 -w - streams a trace (0.1 s .. 2 s)" test "$el" -ge 100 -a "$el" -le 2000
 is "... every event arrives" "$(grep -c getpid speedw.txt)" 11
+# A live consumer prints events as they come, not all at the end.
+"$SYSREC" replay --speed 2 -w - long.trace | "$SYSREC" replay - |
+	while read -r l; do date +%s%N; done >arrivals.txt
+spread=$((($(tail -n 1 arrivals.txt) - $(head -n 1 arrivals.txt)) / 1000000))
+diag "lines of a 0.5 s live stream arrived over $spread ms"
+check "a live consumer's output is flushed while the stream goes on" test "$spread" -ge 200
 
 done_testing

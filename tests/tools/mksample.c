@@ -8,6 +8,7 @@
  *   mksample otherboot OUT  "second" recorded on another boot: same wall-clock
  *                         times, boot clock 4000 s later (merge by wall clock)
  *   mksample long OUT     11 getpid calls spread over 1 s (--speed tests)
+ *   mksample oddcomm OUT  a process whose comm holds control and non-UTF-8 bytes
  *   mksample big OUT N    N syscalls of a busy two-thread process (benchmarks)
  *
  * Header facts are fixed (host "testhost", wall clock 2026-11-23T10:00:00Z at
@@ -290,6 +291,18 @@ static void long_trace(const char *out)
 	finish(0);
 }
 
+static void oddcomm(const char *out)
+{
+	struct sr_procinfo pi = { .pid = 500, .ppid = 1, .comm = "bad\x01\xffna\\me", .nthreads = 1 };
+
+	open_trace(out, "oddcomm", 0);
+	if (sr_writer_process_table(w, &pi, 1, &err) != SR_OK) {
+		die("process table");
+	}
+	sc(US(1), 500, 500, NR_GETPID, 500, 400, 0, (uint64_t[6]){ 0 }, NULL, 0);
+	finish(0);
+}
+
 static void big(const char *out, uint64_t n)
 {
 	struct sr_procinfo pi = { .pid = 400, .ppid = 1, .comm = "busy", .nthreads = 2 };
@@ -346,12 +359,14 @@ int main(int argc, char **argv)
 		shift_ns = 4000000000000ull;
 		boot_id = "6c0b1e5e-0000-4000-8000-000000000002";
 		second(argv[2]);
+	} else if (argc >= 3 && !strcmp(argv[1], "oddcomm")) {
+		oddcomm(argv[2]);
 	} else if (argc >= 3 && !strcmp(argv[1], "long")) {
 		long_trace(argv[2]);
 	} else if (argc >= 4 && !strcmp(argv[1], "big")) {
 		big(argv[2], strtoull(argv[3], NULL, 10));
 	} else {
-		fprintf(stderr, "usage: mksample basic|second|otherboot|long OUT | mksample big OUT N\n");
+		fprintf(stderr, "usage: mksample basic|second|otherboot|long|oddcomm OUT | mksample big OUT N\n");
 		return 2;
 	}
 	return 0;

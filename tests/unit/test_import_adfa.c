@@ -159,7 +159,7 @@ static void test_full(void)
 				}
 			}
 			if (k == kinds && kinds < 16) {
-				snprintf(seen[kinds++], sizeof(seen[0]), "%s", l);
+				snprintf(seen[kinds++], sizeof(seen[0]), "%.63s", l);
 			}
 			if (!strcmp(l, "attack:Hydra_FTP")) {
 				hydra = true;
@@ -192,7 +192,7 @@ static void test_full(void)
 
 static void mkfile(const char *rel, const char *text)
 {
-	char path[512], dir[512];
+	char path[512], dir[1200];
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, rel);
 	snprintf(dir, sizeof(dir), "mkdir -p \"$(dirname '%s')\"", path);

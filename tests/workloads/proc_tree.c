@@ -6,9 +6,12 @@
  *     "proc_tree child <10+i>" which exits with status 10+i; child 0 first
  *     forks a grandchild that exits 7; the last child pauses and is killed
  *     with SIGKILL by the parent.
- * The main process waits for all and exits 0.
+ * The main process first renames itself "tree-root" (prctl) and names its
+ * first thread "tree-thr" (pthread_setname_np, from the main thread); it
+ * waits for all and exits 0.
  */
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +20,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+static pthread_barrier_t named;
+
 static void *thread_fn(void *arg)
 {
+	if (arg) {
+		pthread_barrier_wait(&named); /* wait until the main thread named us */
+	}
 	syscall(SYS_getppid);
 	return NULL;
 }
@@ -36,8 +44,14 @@ int main(int argc, char **argv)
 	if (n < 1 || n > 64 || m < 0 || m > 64) {
 		return 2;
 	}
+	prctl(PR_SET_NAME, "tree-root", 0, 0, 0);
+	pthread_barrier_init(&named, NULL, 2);
 	for (int i = 0; i < m; i++) {
-		pthread_create(&th[i], NULL, thread_fn, NULL);
+		pthread_create(&th[i], NULL, thread_fn, i == 0 ? &named : NULL);
+		if (i == 0) {
+			pthread_setname_np(th[0], "tree-thr");
+			pthread_barrier_wait(&named);
+		}
 	}
 	for (int i = 0; i < m; i++) {
 		pthread_join(th[i], NULL);

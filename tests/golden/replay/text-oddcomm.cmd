@@ -1,0 +1,1 @@
+oddcomm.trace
