@@ -2,6 +2,7 @@
 /* sysrec analyze score: how unlike its training is each trace and process. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,11 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0, or 1 when a score is above --threshold or a file cannot be read.\n",
 		SE_LFC_WINDOW);
+}
+
+static void first_interrupt(int sig)
+{
+	(void)sig; /* the handler resets itself: the next SIGINT is fatal */
 }
 
 static const char *sc_name(const struct ng_model *m, uint32_t nr, char *buf, size_t n)
@@ -168,6 +174,21 @@ int cmd_analyze_score(int argc, char **argv)
 	if (!m) {
 		cli_trace_error(model, &err);
 		return 1;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (!strcmp(argv[i], "-")) {
+			/*
+			 * Live pipeline (record -o - | score -): Ctrl-C reaches both; the
+			 * recorder then ends its stream cleanly, and we must live to read
+			 * it to the end and print. A second Ctrl-C stops us at once.
+			 */
+			struct sigaction sa = { .sa_handler = first_interrupt,
+						.sa_flags = SA_RESETHAND | SA_RESTART };
+
+			sigemptyset(&sa.sa_mask);
+			sigaction(SIGINT, &sa, NULL);
+			break;
+		}
 	}
 	e = se_new(m, (unsigned)topk);
 	if (!e) {

@@ -517,33 +517,44 @@ double ft_cell_entropy(const struct ft_cell *c)
 	return h + 0.0; /* no -0 */
 }
 
-bool ft_cell_latency(const struct ft_cell *c, size_t col, double *p50, double *p90, double *p99,
+bool ft_cell_latency(struct ft_cell *c, size_t col, double *p50, double *p90, double *p99,
 		     double *max)
 {
-	size_t n = 0;
-	uint64_t *v;
-
-	for (size_t i = 0; i < c->ndur; i++) {
-		n += (c->dur[i] >> 40) == col;
+	/* sorted once: (column << 40 | duration) orders by column, then duration */
+	if (!c->dur_sorted) {
+		qsort(c->dur, c->ndur, sizeof(*c->dur), cmp_u64);
+		c->dur_sorted = true;
 	}
+	uint64_t lo = (uint64_t)col << 40, hi = (uint64_t)(col + 1) << 40;
+	size_t a = 0, b = c->ndur;
+	while (a < b) { /* first element >= lo */
+		size_t mid = a + (b - a) / 2;
+
+		if (c->dur[mid] < lo) {
+			a = mid + 1;
+		} else {
+			b = mid;
+		}
+	}
+	size_t first = a;
+	b = c->ndur;
+	while (a < b) { /* first element >= hi */
+		size_t mid = a + (b - a) / 2;
+
+		if (c->dur[mid] < hi) {
+			a = mid + 1;
+		} else {
+			b = mid;
+		}
+	}
+	size_t n = a - first;
 	if (!n) {
 		return false;
 	}
-	v = malloc(n * sizeof(*v));
-	if (!v) {
-		return false;
-	}
-	n = 0;
-	for (size_t i = 0; i < c->ndur; i++) {
-		if ((c->dur[i] >> 40) == col) {
-			v[n++] = c->dur[i] & ((1ull << 40) - 1);
-		}
-	}
-	qsort(v, n, sizeof(*v), cmp_u64);
-	*p50 = ft_percentile(v, n, 0.50);
-	*p90 = ft_percentile(v, n, 0.90);
-	*p99 = ft_percentile(v, n, 0.99);
-	*max = (double)v[n - 1];
-	free(v);
+	const uint64_t *v = c->dur + first;
+	*p50 = ft_percentile(v, n, 0.50) - (double)lo;
+	*p90 = ft_percentile(v, n, 0.90) - (double)lo;
+	*p99 = ft_percentile(v, n, 0.99) - (double)lo;
+	*max = (double)(v[n - 1] - lo);
 	return true;
 }

@@ -40,6 +40,7 @@ struct ft_cell {
 	size_t nts, ts_cap;
 	uint64_t *dur;       /* (column << 40 | duration ns) of finished calls */
 	size_t ndur, dur_cap;
+	bool dur_sorted;
 	uint64_t forks, execs, exits;
 	/* /proc samples: deltas of cumulative counters between samples */
 	uint64_t samples;
@@ -78,7 +79,7 @@ double ft_cell_seconds(const struct ft_set *s, const struct ft_cell *c);
 void ft_cell_iat(struct ft_cell *c, struct ft_iat *out);
 double ft_cell_entropy(const struct ft_cell *c);
 /* Latency percentiles of column COL in the cell (ns); false when no finished call. */
-bool ft_cell_latency(const struct ft_cell *c, size_t col, double *p50, double *p90, double *p99,
+bool ft_cell_latency(struct ft_cell *c, size_t col, double *p50, double *p90, double *p99,
 		     double *max);
 /* Nearest-rank percentile of sorted V (p in 0..1). */
 double ft_percentile(const uint64_t *v, size_t n, double p);

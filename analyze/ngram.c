@@ -447,7 +447,7 @@ static double kn_prob(const struct ng_scorer *s, ng_key key)
 
 static uint64_t pack_surprisal(double bits, bool seen)
 {
-	float f = (float)bits;
+	float f = bits > 0 ? (float)bits : 0.0f; /* no -0 when P = 1 */
 	uint32_t u;
 
 	memcpy(&u, &f, sizeof(u));

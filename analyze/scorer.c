@@ -30,6 +30,7 @@ struct thread {
 	struct ng_scorer *sc;
 	struct se_proc *res;
 	bool last_seen;
+	uint32_t recent[NG_MAX_N]; /* syscall numbers of the last n calls, ring by len */
 };
 
 struct se_engine {
@@ -215,13 +216,12 @@ static void top_offer(struct se_engine *e, const struct thread *th, const struct
 	if (!w.comm) {
 		return; /* the list is best effort */
 	}
+	/* from the ring, not the key: calls unknown to the model keep their number */
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t id = ng_key_sym(th->key, n, i);
+		uint64_t back = n - 1 - i; /* calls before the current one */
 
-		w.nr[i] = id == NG_BOS ? ~0u : id == NG_UNK ? ~1u : e->m->sym_nr[id];
+		w.nr[i] = back < th->len ? th->recent[(th->len - 1 - back) % n] : ~0u;
 	}
-	/* the last call may be unknown to the model: keep its real number */
-	w.nr[n - 1] = sc->nr;
 	if (e->nheap < e->topk) {
 		e->heap[e->nheap] = w;
 		heap_up(e->heap, e->nheap++);
@@ -454,6 +454,7 @@ int se_file(struct se_engine *e, const char *path)
 		struct se_stats *rs = &cur->res->st;
 
 		cur->key = ng_key_push(cur->key, id, e->mask);
+		cur->recent[cur->len % n] = ev.sc.nr;
 		double s = ng_scorer_window(cur->sc, cur->key, &seen);
 		rs->calls++;
 		rs->nll_sum += s;

@@ -122,6 +122,20 @@ SPEC
 is "eval by label: 1 normal, 1 attack, AUC 1 for every score" \
 	"$(js l.json "d['normal'], d['attack'], [s['auc'] for s in d['scores']]")" "1 1 [1, 1, 1]"
 
+# live pipeline: record -o - | score -
+if [ "$(id -u)" -eq 0 ] && "$SYSREC" record -q -o rec.sysrec -- "$WL/nanosleep_rhythm" 3 2>/dev/null; then
+	"$SYSREC" analyze train -q -o rec.model rec.sysrec
+	"$SYSREC" record -q -o - -- "$WL/nanosleep_rhythm" 3 2>/dev/null |
+		"$SYSREC" analyze score --format json --model rec.model - >live.json
+	is "record -o - | score -: exit 0" "$?" 0
+	check "live pipeline scored the workload's calls" $PY -c "import json,sys
+d=json.load(open('live.json')); p=[p for p in d['files'][0]['processes'] if p['comm']=='nanosleep_rhyth']
+sys.exit(not (p and p[0]['calls'] >= 3))"
+else
+	skip "recorder not usable here (needs root)"
+	skip "recorder not usable here (needs root)"
+fi
+
 # usage and runtime errors
 "$SYSREC" analyze train a.sysrec 2>err.txt
 is "train without -o: exit 2" "$?" 2
