@@ -262,7 +262,7 @@ int cmd_analyze_score(int argc, char **argv)
 		printf("]}\n");
 	} else if (nw) {
 		printf("\nMost surprising windows (bits = -log2 P(last call | the calls before)):\n");
-		printf("%-17s %-8s %-8s %-16s %6s %-6s %s\n", "time(s)", "pid", "tid", "comm", "bits",
+		printf("%-17s %-8s %-8s %-16s %6s %-6s %s\n", "boottime(s)", "pid", "tid", "comm", "bits",
 		       "seen", "sequence");
 		for (size_t i = 0; i < nw; i++) {
 			printf("%-17.6f %-8d %-8d %-16s %6.2f %-6s ", w[i].ts / 1e9, w[i].pid, w[i].tid,

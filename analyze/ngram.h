@@ -2,7 +2,8 @@
 /*
  * The n-gram model: per-program tables of length-N syscall windows and their
  * counts (training, merging), and a scorer built from them (stide mismatch
- * and an interpolated Kneser-Ney language model).
+ * and an interpolated modified Kneser-Ney language model, Chen and Goodman
+ * 1998: three discounts per order from the count-of-counts).
  *
  * Syscall numbers are remapped to dense ids so that N of them pack into one
  * 128-bit key (NG_BITS bits each). Id 0 is the start-of-sequence padding
@@ -190,7 +191,8 @@ void ng_scorer_free(struct ng_scorer *s);
  * cached.
  */
 double ng_scorer_window(struct ng_scorer *s, ng_key key, bool *seen);
-/* Kneser-Ney discount of order K (1..n), for reports and tests. */
+/* The single Kneser-Ney discount n1/(n1+2n2) of order K (1..n); the modified
+ * discounts D1, D2, D3+ derive from it and fall back to it when degenerate. */
 double ng_scorer_discount(const struct ng_scorer *s, uint32_t k);
 
 #endif

@@ -765,8 +765,13 @@ static int build_resources(struct rs_run *r)
 	uint64_t span = r->t_end > r->t0 ? r->t_end - r->t0 : 0;
 	uint64_t nslots = span / iv + 2;
 
+
 	if (!r->has_samples) {
 		return 0;
+	}
+	/* Room for points moved one slot on (see below). */
+	for (uint32_t i = 0; i < r->nprocs; i++) {
+		nslots += r->procs[i].npts > 4 ? 4 : r->procs[i].npts;
 	}
 	if (nslots > 1000000) {
 		nslots = 1000000;
@@ -781,13 +786,21 @@ static int build_resources(struct rs_run *r)
 	double ticks = r->ticks ? r->ticks : 100;
 	for (uint32_t i = 0; i < r->nprocs; i++) {
 		struct rs_proc *pr = &r->procs[i];
+		uint64_t prev_slot = 0;
 		for (uint32_t k = 0; k < pr->npts; k++) {
 			struct rs_sample_pt *pt = &pr->pts[k];
 			uint64_t rel = pt->ts > r->t0 ? pt->ts - r->t0 : 0;
 			uint64_t slot = (rel + iv / 2) / iv;
+			/* One point per process and slot: a sample taken soon
+			 * after the previous one (the final sample at exit)
+			 * goes to the next slot instead of adding up. */
+			if (k > 0 && slot <= prev_slot) {
+				slot = prev_slot + 1;
+			}
 			if (slot >= nslots) {
 				slot = nslots - 1;
 			}
+			prev_slot = slot;
 			has[slot] = 1;
 			/* A sample taken as the process exits sees its memory
 			 * already released: keep the last resident size. */
@@ -800,7 +813,13 @@ static int build_resources(struct rs_run *r)
 				continue;
 			}
 			struct rs_sample_pt *pv = &pr->pts[k - 1];
+			/* Rates over at least one interval: CPU time comes in
+			 * whole ticks, and a final sample taken a few ms after
+			 * the previous one would turn one tick into a spike. */
 			double dt = (pt->ts - pv->ts) / 1e9;
+			if (dt < iv / 1e9) {
+				dt = iv / 1e9;
+			}
 			if (pt->cpu_ticks >= pv->cpu_ticks) {
 				res[slot].cpu_pct += (pt->cpu_ticks - pv->cpu_ticks) / ticks / dt * 100.0;
 			}

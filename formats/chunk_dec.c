@@ -76,6 +76,9 @@ static bool dec_col(const uint8_t *p, const uint8_t *end, enum col_kind kind, vo
 	if (cnt == SIZE_MAX) {
 		return false;
 	}
+	if (cnt == 0) {
+		return true;
+	}
 	if (*n + cnt > *cap && !sr_array_grow(arr, cap, *n + cnt, esize)) {
 		return false;
 	}

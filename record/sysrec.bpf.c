@@ -231,7 +231,13 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 			s->sc.dur = dur;
 			s->sc.ret = ret;
 			__builtin_memcpy(s->sc.args, e->args, sizeof(e->args));
-			len += (l0 & (SRB_PATH_MAX - 1)) + (l1 & (SRB_PATH_MAX - 1));
+			if (l0 > SRB_PATH_MAX) {
+				l0 = SRB_PATH_MAX;
+			}
+			if (l1 > SRB_PATH_MAX) {
+				l1 = SRB_PATH_MAX;
+			}
+			len += l0 + l1;
 			if (len > sizeof(*s)) {
 				len = sizeof(*s);
 			}
@@ -305,7 +311,11 @@ static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u
 		if (!(paths & (1u << i)) || n >= SRB_NPATHS) {
 			continue;
 		}
-		off &= SRB_PATH_MAX - 1;
+		/* String 0 starts at 0 and takes at most SRB_PATH_MAX bytes,
+		 * so string 1 always fits behind it. */
+		if (off > SRB_PATH_MAX) {
+			off = SRB_PATH_MAX;
+		}
 		l = bpf_probe_read_user_str(&s->str[off], SRB_PATH_MAX, (const void *)e->args[i]);
 		if (l <= 0) {
 			/* NULL or bad pointer: the syscall fails with EFAULT

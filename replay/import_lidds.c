@@ -406,7 +406,7 @@ static bool ld_split(const char *p, struct ld_line *l)
 		return false;
 	}
 	l->comm = ++p;
-	while (*p && *p != ' ') {
+	while (*p && *p != ' ' && *p != '\n') {
 		p++;
 	}
 	l->comm_len = (size_t)(p - l->comm);
@@ -419,7 +419,7 @@ static bool ld_split(const char *p, struct ld_line *l)
 		return false;
 	}
 	l->name = ++p;
-	while (*p && *p != ' ') {
+	while (*p && *p != ' ' && *p != '\n') {
 		p++;
 	}
 	l->name_len = (size_t)(p - l->name);
@@ -942,9 +942,9 @@ static int ld_recording(struct ld_ctx *c, struct ld_rec *r, const char *label)
 			int64_t child;
 			if (!strncmp(res, "res=", 4) && (res += 4, imp_parse_i64(&res, &child)) &&
 			    child > 0) {
-				const char *eol = strchr(l.args, '\n');
-				const char *th = strstr(l.args, "CLONE_THREAD");
-				if (!th || (eol && th > eol)) {
+				/* lines are not cut yet: look inside this one only */
+				const char *eol = nl - 1;
+				if (!memmem(l.args, (size_t)(eol - l.args), "CLONE_THREAD", 12)) {
 					uint32_t *pp = imp_map_get(&parents, (uint32_t)child, l.pid, NULL);
 					if (!pp) {
 						goto oom;

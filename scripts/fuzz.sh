@@ -16,8 +16,13 @@ for bin in "$@"; do
 	work=build/fuzz/work/$short
 	mkdir -p "$work"
 	echo "== $name for ${time}s"
+	par=
+	if [ "$jobs" -gt 1 ]; then
+		par="-fork=$jobs" # parallel runs, still one log
+	fi
+	# shellcheck disable=SC2086
 	if ! "$bin" "$work" "tests/fuzz/corpus/$short" -max_total_time="$time" -max_len=8192 \
-		-timeout=10 -rss_limit_mb=2560 -jobs="$jobs" -workers="$jobs" -print_final_stats=1 \
+		-timeout=10 -rss_limit_mb=2560 -print_final_stats=1 $par \
 		-artifact_prefix=build/fuzz/crashes/"$short"- 2>build/fuzz/"$short".log; then
 		echo "$name: found a problem, see build/fuzz/$short.log and build/fuzz/crashes/" >&2
 		rc=1

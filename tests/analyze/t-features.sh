@@ -99,4 +99,13 @@ check "rhythm: rate about 100/s ($rate)" $PY -c "import sys; sys.exit(not 85 <= 
 check "rhythm: inter-arrival mean about 10 ms ($iat us)" $PY -c "import sys; sys.exit(not 9900 <= $iat <= 12000)"
 check "rhythm: regular (cv $cv < 0.2)" $PY -c "import sys; sys.exit(not $cv < 0.2)"
 check "rhythm: nanosleep latency p50 about 10 ms ($lat us)" $PY -c "import sys; sys.exit(not 9900 <= $lat <= 12000)"
+if [ "$how" = recorded ]; then
+	samples=$(col "$TMP/r.csv" 0 samples)
+	rss=$(col "$TMP/r.csv" 0 rss_peak_kb)
+	cpu=$(col "$TMP/r.csv" 0 cpu_pct)
+	check "rhythm: /proc samples ($samples), rss peak ($rss kB) and a sleeping process's CPU ($cpu %)" \
+		$PY -c "import sys; sys.exit(not ($samples >= 2 and $rss > 0 and 0 <= ${cpu:-999} < 50))"
+else
+	skip "no /proc samples in a written trace"
+fi
 done_testing

@@ -13,6 +13,16 @@ cd "$TMP" || exit 1
 "$SYSREC" analyze train -q -n 3 -o ab.model a.sysrec b.sysrec
 is "train exit status" "$?" 0
 is "model file magic" "$(head -c 8 ab.model | od -An -c | tr -s ' ')" ' 211 S R M O D L \n'
+# stock tools read the model: 32-byte preamble, zstd frame, protobuf Model
+if command -v protoc >/dev/null && command -v zstd >/dev/null; then
+	tail -c +33 ab.model | zstd -dq | protoc --decode=sysrec.Model -I "$TOP/formats" \
+		"$TOP/formats/model.proto" >ab.txt 2>&1
+	is "protoc decodes the model: n, profiles, first window of cat (^ ^ 5 = 0 0 6)" \
+		"$(grep -E '^(n|traces|calls):' ab.txt | tr '\n' ' ')$(grep -c 'name:' ab.txt) $(grep -m3 'symbols:' ab.txt | tr -d ' \n')" \
+		"n: 3 traces: 2 calls: 13 2 symbols:0symbols:0symbols:6"
+else
+	skip "protoc or zstd not installed"
+fi
 "$SYSREC" analyze train -q -n 3 -o ba.model b.sysrec a.sysrec
 "$SYSREC" analyze train -q -n 3 -o a.model a.sysrec
 "$SYSREC" analyze train -q -n 3 -o b.model b.sysrec

@@ -130,6 +130,8 @@ print(" ".join(sorted(set(p.get("name", "?") for p in progs if p.get("type") in 
 foreign_seen=""
 quiet_host() {
 	local i others
+	# Waited in vain once already: do not spend the run waiting again.
+	[ -n "$foreign_seen" ] && return 0
 	for ((i = 0; i < 12; i++)); do
 		others=$(foreign_progs)
 		[ -z "$others" ] && return 0
@@ -325,12 +327,12 @@ fi
 
 # ---- 2. highest lossless rate ----
 if [ $sysrec_ok = 1 ]; then
-	printf '\n%s\n' "sustained getppid rate, 2 threads for ${FLOOD_SECS}s, default buffers:"
+	printf '\n%s\n' "sustained getppid rate, 2 threads for ${FLOOD_SECS}s, default options and buffers:"
 	flood() { # rate (0 = flat out) -> "rate events lost"
 		local r=()
 		[ "$1" != 0 ] && r=(-r "$1")
 		rm -f "$TMP/flood.out" "$TMP/flood.trace"
-		if ! sysrec_rec "$TMP/flood.trace" --no-args -- "$LOOP" -t 2 -d "$FLOOD_SECS" "${r[@]}" \
+		if ! sysrec_rec "$TMP/flood.trace" -- "$LOOP" -t 2 -d "$FLOOD_SECS" "${r[@]}" \
 			-o "$TMP/flood.out" >/dev/null 2>"$TMP/last.err" || [ ! -s "$TMP/flood.out" ]; then
 			echo "failed"
 			return
@@ -355,7 +357,9 @@ if [ $sysrec_ok = 1 ]; then
 			[ "$lost" = 0 ] && best=$got
 			steps=$((steps + 1))
 		done
-		if [ -n "$best" ]; then
+		if [ -n "$best" ] && [ "$best" = "$rate" ]; then
+			note "no loss even flat out: lossless at $(awk -v r="$best" 'BEGIN { printf "%.2f", r / 1e6 }') M syscalls/s, as fast as the traced threads could go (target >= 1M)"
+		elif [ -n "$best" ]; then
 			note "highest lossless rate: $(awk -v r="$best" 'BEGIN { printf "%.2f", r / 1e6 }') M syscalls/s (target >= 1M)"
 		else
 			note "no lossless rate found (last: $lost lost)"
@@ -384,48 +388,74 @@ done
 echo \$((\$(date +%s%N) - t0)) >"\$1"
 EOF
 printf '\n%-44s %12s %10s  %s\n' "mixed workload (find+tar+gcc x3, median of 3)" "ms" "x untraced" "notes"
-mixed_runs() { # prefix... -> median ms
-	local i
-	: >"$TMP/vals"
-	for i in 1 2 3; do
-		rm -f "$TMP/mixed.time"
-		"$@" sh "$TMP/mixed.sh" "$TMP/mixed.time" >/dev/null 2>"$TMP/last.err" || return 1
-		[ -s "$TMP/mixed.time" ] || return 1
-		awk '{ printf "%.1f\n", $1 / 1e6 }' "$TMP/mixed.time" >>"$TMP/vals"
-	done
-	median <"$TMP/vals"
-}
-mbase=$(mixed_runs env)
-if [ -n "$mbase" ]; then
-	row "untraced" "$mbase" "1.00"
-	if [ $sysrec_ok = 1 ]; then
-		for opt in "" --no-args; do
-			label="sysrec record${opt:+ $opt}"
-			: >"$TMP/bpe"
-			rec() { sysrec_rec "$TMP/mixed.trace" $opt -- "$@"; }
-			if v=$(mixed_runs rec) && [ -n "$v" ]; then
-				read -r ev lost < <(trace_counts "$TMP/mixed.trace" "$TMP/last.err")
-				size=$(stat -c %s "$TMP/mixed.trace")
-				bpe=$(awk -v s="$size" -v e="$ev" 'BEGIN { if (e > 0) printf "%.2f", s / e; else print "-" }')
-				tgt=""
-				[ -n "$opt" ] && tgt=" (target <= 3)"
-				row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes"
-				note "recorder cpu $(kv cpu_ms "$TMP/br.out") ms, peak RSS $(kv hwm_kb "$TMP/br.out") kB (last run)"
-			else
-				row "$label" "-" "-" "failed: $(first_err)"
-			fi
-		done
+# mixed_one CFG: one run of the mixed workload under CFG; its time (ms) is
+# appended to $TMP/mvals.CFG. A failure is kept in cfg_err[mixed-CFG].
+mixed_one() {
+	local c=$1 ev lost size
+	[ -n "${cfg_err[mixed-$c]:-}" ] && return
+	rm -f "$TMP/mixed.time" "$TMP/mixed.trace"
+	case $c in
+	untraced) sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	args) sysrec_rec "$TMP/mixed.trace" -- sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	noargs) sysrec_rec "$TMP/mixed.trace" --no-args -- sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	strace) strace -f -o /dev/null sh "$TMP/mixed.sh" "$TMP/mixed.time" ;;
+	esac >/dev/null 2>"$TMP/last.err"
+	local rc=$?
+	if [ $rc -ne 0 ] || [ ! -s "$TMP/mixed.time" ]; then
+		[ -s "$TMP/last.err" ] || echo "exit status $rc, no output" >"$TMP/last.err"
+		cfg_err[mixed-$c]=$(first_err)
+		return
 	fi
-	if command -v strace >/dev/null; then
-		st() { strace -f -o /dev/null "$@"; }
-		if v=$(mixed_runs st) && [ -n "$v" ]; then
-			row "strace -f -o /dev/null" "$v" "$(ratio "$v" "$mbase")"
-		else
-			row "strace -f" "-" "-" "failed: $(first_err)"
+	awk '{ printf "%.1f\n", $1 / 1e6 }' "$TMP/mixed.time" >>"$TMP/mvals.$c"
+	case $c in
+	args | noargs)
+		read -r ev lost < <(trace_counts "$TMP/mixed.trace" "$TMP/last.err")
+		size=$(stat -c %s "$TMP/mixed.trace")
+		echo "$ev $lost $size $(kv cpu_ms "$TMP/br.out") $(kv hwm_kb "$TMP/br.out")" >"$TMP/mcounts.$c"
+		;;
+	esac
+}
+
+mcfgs=(untraced)
+[ $sysrec_ok = 1 ] && mcfgs+=(args noargs)
+for c in "${mcfgs[@]}" strace; do
+	: >"$TMP/mvals.$c"
+done
+# Taking turns, as for the loop; strace (20x slower) runs once at the end.
+for i in 1 2 3; do
+	for c in "${mcfgs[@]}"; do
+		mixed_one "$c"
+	done
+done
+command -v strace >/dev/null && mixed_one strace
+if [ -z "${cfg_err[mixed-untraced]:-}" ]; then
+	mbase=$(median <"$TMP/mvals.untraced")
+	row "untraced" "$mbase" "1.00"
+	for c in "${mcfgs[@]:1}"; do
+		label="sysrec record"
+		tgt=""
+		if [ "$c" = noargs ]; then
+			label="sysrec record --no-args"
+			tgt=" (target <= 3)"
 		fi
+		if [ -n "${cfg_err[mixed-$c]:-}" ]; then
+			row "$label" "-" "-" "failed: ${cfg_err[mixed-$c]}"
+			continue
+		fi
+		v=$(median <"$TMP/mvals.$c")
+		read -r ev lost size cpu hwm <"$TMP/mcounts.$c"
+		bpe=$(awk -v s="$size" -v e="$ev" 'BEGIN { if (e > 0) printf "%.2f", s / e; else print "-" }')
+		row "$label" "$v" "$(ratio "$v" "$mbase")" "$bpe bytes/event$tgt, $ev events, $lost lost, $size bytes"
+		note "recorder cpu $cpu ms, peak RSS $hwm kB (last run)"
+	done
+	if [ -s "$TMP/mvals.strace" ]; then
+		v=$(median <"$TMP/mvals.strace")
+		row "strace -f -o /dev/null" "$v" "$(ratio "$v" "$mbase")" "one run"
+	elif [ -n "${cfg_err[mixed-strace]:-}" ]; then
+		row "strace -f" "-" "-" "failed: ${cfg_err[mixed-strace]}"
 	fi
 else
-	row "mixed workload" "-" "-" "failed untraced: $(first_err)"
+	row "mixed workload" "-" "-" "failed untraced: ${cfg_err[mixed-untraced]}"
 fi
 
 if [ $sysrec_ok = 1 ]; then

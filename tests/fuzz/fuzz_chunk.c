@@ -74,6 +74,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			continue;
 		}
 		if (st != SR_CORRUPT || ++reports > 1 || err.frame != 1) {
+			fprintf(stderr, "fuzz_chunk: %s: frame %llu: %s\n", sr_status_str(st),
+				(unsigned long long)err.frame, err.msg);
 			abort(); /* only our frame can be bad, and once */
 		}
 	}

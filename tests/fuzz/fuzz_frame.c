@@ -43,9 +43,11 @@ static void read_to_end(struct sr_reader *r, size_t size)
 {
 	struct sr_event ev;
 	struct sr_error err;
-	struct sr_reader_stats st;
+	struct sr_reader_stats st, before;
 	size_t reports = 0, events = 0;
 	enum sr_status s;
+
+	sr_reader_get_stats(r, &before);
 
 	for (;;) {
 		s = sr_reader_next(r, &ev, &err);
@@ -72,7 +74,9 @@ static void read_to_end(struct sr_reader *r, size_t size)
 		abort();
 	}
 	sr_reader_get_stats(r, &st);
-	if (st.bytes > size || st.skipped_bytes > size || st.frames * 9 > size) {
+	/* stats are cumulative over reads: check what this read added */
+	if (st.bytes > size || st.skipped_bytes - before.skipped_bytes > size ||
+	    (st.frames - before.frames) * 9 > size || st.frames < before.frames) {
 		abort();
 	}
 	if (sr_reader_next(r, &ev, &err) != SR_END && s == SR_END) {

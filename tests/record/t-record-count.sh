@@ -46,6 +46,14 @@ is "--syscalls getppid,exit_group: only those names" \
 	"exit_group=1 getppid=500 "
 is "--syscalls: exec event still recorded" "$(count "$TMP/f.tsv" '$1=="EXEC"')" 1
 
+# exec argv is bounded (2048 bytes) and says when it was cut
+big=$(printf 'b%.0s' $(seq 1 3000))
+rec "$TMP/argv.trace" --sample-interval 0 -- "$WL/getppid_loop" 1 "$big"
+dump "$TMP/argv.trace" >"$TMP/argv.tsv"
+is "long argv: the exec event is marked truncated" "$(awk -F'\t' '$1=="EXEC" {print $8}' "$TMP/argv.tsv")" 1
+is "long argv: the first arguments are whole" \
+	"$(awk -F'\t' '$1=="EXEC" {split($6, a, "|"); print a[1] "|" a[2]}' "$TMP/argv.tsv")" "$WL/getppid_loop|1"
+
 # exit status pass-through
 rec "$TMP/e3.trace" -- sh -c 'exit 3'
 is "CMD exit 3 -> record exits 3" "$rc" 3

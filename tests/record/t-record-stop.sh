@@ -63,6 +63,7 @@ check "SIGKILL: the trace reads (status 0 or 3 for damage, not 1)" [ $drc -ne 1 
 n=$(count "$TMP/k.tsv" '$1=="SC" && $5=="getppid"')
 check "SIGKILL: events up to the last flush are there ($n getppid)" [ "$n" -gt 100 ]
 is "SIGKILL: no totals" "$(count "$TMP/k.tsv" '$1=="TOTALS"')" 0
+is "SIGKILL: the reader reports the cut" "$(count "$TMP/k.tsv" '$1=="DAMAGE"')" 1
 pkill_pid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/k.tsv")
 [ -n "$pkill_pid" ] && kill "$pkill_pid" 2>/dev/null
 wait

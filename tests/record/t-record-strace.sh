@@ -39,6 +39,15 @@ is "path strings: 50 access of /etc/passwd (argument 0)" \
 	"$(count "$TMP/m.tsv" '$1=="SC" && $5=="access" && $9=="0=/etc/passwd;"')" 50
 is "path strings: execve with its filename" \
 	"$(count "$TMP/m.tsv" "\$1==\"SC\" && \$5==\"execve\" && \$9==\"0=$WL/syscall_mix;\"")" 1
+# two path arguments, and a path longer than the bound (kept: 255 bytes)
+long=$(printf 'a%.0s' $(seq 1 300))
+rec "$TMP/p2.trace" --sample-interval 0 -- sh -c "mv $TMP/nosuch $TMP/other 2>/dev/null; cat $TMP/$long 2>/dev/null; true"
+dump "$TMP/p2.trace" >"$TMP/p2.tsv"
+is "two path arguments (rename): both kept with their argument index" \
+	"$(awk -F'\t' '$1=="SC" && $5 ~ /^rename/ {print $9}' "$TMP/p2.tsv")" "1=$TMP/nosuch;3=$TMP/other;"
+is "a path over the bound is cut to 255 bytes" \
+	"$(awk -F'\t' -v l="$long" '$1=="SC" && $5=="openat" && index($9, substr(l, 1, 100)) {print length($9) - 3}' "$TMP/p2.tsv")" 255
+
 rec "$TMP/na.trace" --no-args --sample-interval 0 -- "$WL/syscall_mix" 5
 dump "$TMP/na.trace" >"$TMP/na.tsv"
 is "--no-args: no path strings either" "$(count "$TMP/na.tsv" '$1=="SC" && $9!=""')" 0

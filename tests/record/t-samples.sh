@@ -151,6 +151,43 @@ others=$(awk -F'\t' -v a="$parent" -v b="$child" '$1 == "SAMPLE" && $3 != a && $
 	"$TMP/dump.tsv" | sort -u | tr '\n' ' ')
 is "only the workload's processes are sampled" "$others" ""
 
+# -p PID: the attached process is sampled too; it is still running when
+# recording stops, so it has no final sample.
+if [ -x "$WL/go_on_signal" ]; then
+	"$WL/go_on_signal" 1000 "$TMP/gos.pid" &
+	gpid=$!
+	for _ in $(seq 100); do [ -s "$TMP/gos.pid" ] && break; sleep 0.05; done
+	"$SYSREC" record -q -p "$gpid" --sample-interval ${INTERVAL_MS}ms --duration 600ms \
+		-o "$TMP/p.trace" 2>"$TMP/p.err"
+	rc=$?
+	"$DUMP" "$TMP/p.trace" >"$TMP/p.tsv" 2>&1
+	n=$(awk -F'\t' -v p="$gpid" '$1 == "SAMPLE" && $3 == p && $5 == 0' "$TMP/p.tsv" | wc -l)
+	nf=$(awk -F'\t' -v p="$gpid" '$1 == "SAMPLE" && $3 == p && $5 == 1' "$TMP/p.tsv" | wc -l)
+	if [ $rc -eq 0 ] && [ "$n" -ge 6 ] && [ "$n" -le 18 ] && [ "$nf" -eq 0 ]; then
+		ok "-p $gpid: $n samples in 600ms at ${INTERVAL_MS}ms, none final (still running)"
+	else
+		not_ok "-p $gpid: $n samples in 600ms at ${INTERVAL_MS}ms (expected 6..18), $nf final (expected 0), rc $rc"
+		diag "$(head -c 1000 "$TMP/p.err")"
+	fi
+	# -a: every process of the host is sampled, except the recorder itself.
+	"$SYSREC" record -q -a --sample-interval 100ms --duration 500ms -o "$TMP/a.trace" 2>"$TMP/a.err" &
+	rpid=$!
+	wait $rpid
+	rc=$?
+	"$DUMP" "$TMP/a.trace" >"$TMP/a.tsv" 2>&1
+	n=$(awk -F'\t' -v p="$gpid" '$1 == "SAMPLE" && $3 == p' "$TMP/a.tsv" | wc -l)
+	self=$(awk -F'\t' -v p="$rpid" '$1 == "SAMPLE" && $3 == p' "$TMP/a.tsv" | wc -l)
+	procs=$(awk -F'\t' '$1 == "SAMPLE" { print $3 }' "$TMP/a.tsv" | sort -u | wc -l)
+	if [ $rc -eq 0 ] && [ "$n" -ge 2 ] && [ "$n" -le 9 ] && [ "$self" -eq 0 ] && [ "$procs" -ge 3 ]; then
+		ok "-a: a bystander process sampled $n times in 500ms at 100ms, $procs processes sampled, not the recorder"
+	else
+		not_ok "-a: bystander sampled $n times (expected 2..9), recorder $self times (expected 0), $procs processes, rc $rc"
+		diag "$(head -c 1000 "$TMP/a.err")"
+	fi
+	kill -USR1 "$gpid" 2>/dev/null
+	wait "$gpid"
+fi
+
 # --sample-interval 0: no samples at all.
 "$SYSREC" record -q --sample-interval 0 -o "$TMP/off.trace" -- "$WL/alloc_touch" 8 100 2>"$TMP/off.err"
 rc=$?

@@ -88,6 +88,43 @@ int main(void)
 	       "unknown syscall after 1: D2*types*P1(unk)/total, P1(unk) = D1*types/total/vocab (%g)", sunk);
 	ng_scorer_free(sc);
 
+	/* a richer sequence: counts 1, 2, 3, 4+ at every order, so the three
+	 * modified Kneser-Ney discounts differ; P(.|h) must still sum to 1 */
+	{
+		struct ng_model *mm = ng_model_new(3, "x86_64", "comm");
+		uint32_t big[400];
+		uint64_t x = 12345;
+
+		for (int i = 0; i < 400; i++) {
+			x = x * 6364136223846793005ull + 1442695040888963407ull;
+			big[i] = (i % 7 < 4) ? (uint32_t)(i % 7) : (uint32_t)((x >> 33) % 9);
+		}
+		train_seq(mm, "p", big, 400);
+		struct ng_profile *pp = ng_model_find(mm, "p");
+		struct ng_scorer *ss = ng_scorer_new(mm, pp);
+		const uint32_t ctxs[][2] = { { 0, 1 }, { 3, 8 }, { 8, 8 }, { 5, 2 } };
+		bool all_one = true;
+
+		for (int c = 0; c < 4; c++) {
+			double sum = 0;
+
+			for (uint32_t id = NG_UNK; id < mm->nsyms; id++) {
+				ng_key k = key_of(mm, ctxs[c], 2);
+				bool sn;
+
+				k = ng_key_push(k, id, ng_key_mask(3));
+				sum += exp2(-ng_scorer_window(ss, k, &sn));
+			}
+			if (fabs(sum - 1) > 1e-5) {
+				all_one = false;
+				tap_diag("context %u %u: sum %.9f", ctxs[c][0], ctxs[c][1], sum);
+			}
+		}
+		tap_ok(all_one, "modified Kneser-Ney: P(.|h) sums to 1 over the vocabulary (4 contexts)");
+		ng_scorer_free(ss);
+		ng_model_free(mm);
+	}
+
 	/* model file round trip */
 	void *buf = NULL;
 	size_t len = 0;
