@@ -1,0 +1,1 @@
+compare demo.trace demo-more.trace -o out

@@ -1,0 +1,1 @@
+compare threads.trace strace-import.trace

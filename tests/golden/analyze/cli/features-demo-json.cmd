@@ -1,0 +1,1 @@
+features --format json --by comm --window 100ms demo.trace

@@ -1,0 +1,1 @@
+report demo.trace -o out

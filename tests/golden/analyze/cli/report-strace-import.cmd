@@ -1,0 +1,1 @@
+report strace-import.trace -o out

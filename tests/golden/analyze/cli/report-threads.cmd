@@ -1,0 +1,1 @@
+report threads.trace -o out

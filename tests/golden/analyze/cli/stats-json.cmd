@@ -1,0 +1,1 @@
+stats --format json demo.trace demo-more.trace

@@ -1,0 +1,1 @@
+stats --by label strace-import.trace demo.trace threads.trace

@@ -1,0 +1,1 @@
+stats --by colour demo.trace

@@ -1,0 +1,1 @@
+--format csv --samples alloc_touch.trace

@@ -1,0 +1,1 @@
+--format perfetto --samples alloc_touch.trace

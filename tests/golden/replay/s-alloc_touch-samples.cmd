@@ -1,0 +1,1 @@
+--samples alloc_touch.trace

@@ -1,0 +1,1 @@
+--failed -T demo.trace

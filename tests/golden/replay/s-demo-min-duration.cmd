@@ -1,0 +1,1 @@
+--min-duration 5ms -T demo.trace

@@ -1,0 +1,1 @@
+--syscall %process demo.trace

@@ -1,0 +1,1 @@
+--since 0.3 --until 0.31 demo.trace

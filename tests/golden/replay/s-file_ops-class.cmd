@@ -1,0 +1,1 @@
+--syscall %file --failed file_ops.trace

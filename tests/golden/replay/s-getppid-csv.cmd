@@ -1,0 +1,1 @@
+--format csv --syscall !getppid getppid.trace

@@ -1,0 +1,1 @@
+--summary getppid.trace

@@ -1,0 +1,1 @@
+--format json --syscall %process proc_tree.trace threads.trace

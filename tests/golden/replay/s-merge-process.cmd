@@ -1,0 +1,1 @@
+--syscall %process -T proc_tree.trace threads.trace

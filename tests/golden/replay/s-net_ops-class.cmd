@@ -1,0 +1,1 @@
+--syscall %net --format json net_ops.trace

@@ -1,0 +1,1 @@
+-T net_ops.trace

@@ -1,0 +1,1 @@
+--format perfetto proc_tree.trace

@@ -1,0 +1,1 @@
+--summary=process proc_tree.trace

@@ -1,0 +1,1 @@
+proc_tree.trace

@@ -1,0 +1,1 @@
+--comm ring-1 -T threads.trace

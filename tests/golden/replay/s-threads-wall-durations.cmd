@@ -1,0 +1,1 @@
+-t -T threads.trace
