@@ -200,7 +200,7 @@ demo: check-deps
 install: bin/sysrec
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/sysrec
 	install -m 0755 bin/sysrec $(DESTDIR)$(PREFIX)/bin/sysrec
-	install -m 0644 formats/sysrec.proto formats/FORMAT.md $(DESTDIR)$(PREFIX)/share/sysrec/
+	install -m 0644 formats/sysrec.proto formats/model.proto formats/FORMAT.md formats/MODEL.md $(DESTDIR)$(PREFIX)/share/sysrec/
 	install -m 0644 scripts/sysrec_reader.py $(DESTDIR)$(PREFIX)/share/sysrec/
 
 clean:
