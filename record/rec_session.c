@@ -481,6 +481,7 @@ static int header_build(struct rec *r)
 	struct rec_opts *o = r->o;
 	enum sr_status st;
 	static char target[16], backend[] = "ebpf-tp_btf";
+	static const char recorder[] = "sysrec " SYSREC_VERSION;
 	char pidbuf[32];
 
 	st = sr_header_init(&r->hdr, sr_abi_name(sr_abi_native()));
@@ -494,6 +495,8 @@ static int header_build(struct rec *r)
 	snprintf(target, sizeof(target), "%s", target_name(o));
 	r->hdr.target = target;
 	r->hdr.backend = backend;
+	/* A static string: sr_header_free() releases only what formats/ made. */
+	r->hdr.recorder = (char *)recorder;
 	sr_header_set_strv(&r->hdr.command_line, &r->hdr.n_command_line,
 			   (const char *const *)o->argv, o->argc);
 	if (o->cmd) {
