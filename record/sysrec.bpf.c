@@ -294,14 +294,22 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 	e->ts = 0;
 }
 
-static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u32 paths)
+/*
+ * Read the path arguments (bits of PATHS) of the syscall in E. Returns how
+ * many non-NULL pointers could not be read: a string in a page that is not
+ * paged in yet (a fresh .rodata literal) cannot be read here, where
+ * faulting is not allowed; the caller then reads again at sys_exit, after
+ * the kernel itself faulted the page in.
+ */
+static __noinline int read_paths(struct task_struct *t, struct srb_task *e, __u32 paths)
 {
 	struct srb_sc_str *s = bpf_task_storage_get(&strs, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	__u32 n = 0, off = 0;
+	int failed = 0;
 
 	if (!s) {
 		count_drop(SRB_DROP_STRING);
-		return;
+		return 0;
 	}
 	s->len[0] = 0;
 	s->len[1] = 0;
@@ -320,6 +328,9 @@ static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u
 		if (l <= 0) {
 			/* NULL or bad pointer: the syscall fails with EFAULT
 			 * and the raw argument still tells the story. */
+			if (e->args[i]) {
+				failed++;
+			}
 			l = 0;
 		}
 		s->arg[n & 1] = i;
@@ -329,6 +340,7 @@ static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u
 		n++;
 	}
 	e->flags |= SRB_TF_STR;
+	return failed;
 }
 
 SEC("tp_btf/sys_enter")
@@ -366,8 +378,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	e->args[3] = regs->r10;
 	e->args[4] = regs->r8;
 	e->args[5] = regs->r9;
-	if (info & SRB_NI_PATHS) {
-		read_paths(t, e, info & SRB_NI_PATHS);
+	if ((info & SRB_NI_PATHS) && read_paths(t, e, info & SRB_NI_PATHS)) {
+		e->flags |= SRB_TF_STRRETRY;
 	}
 	if (info & SRB_NI_NORETURN) {
 		emit_sc(e, t, pid_tgid, 0, 0, SC_NORETURN);
@@ -394,7 +406,13 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	now = bpf_ktime_get_boot_ns();
-	e->flags &= ~SRB_TF_EXEC;
+	if ((e->flags & SRB_TF_STRRETRY) && e->nr < SRB_MAX_NR) {
+		/* A bad pointer fails with EFAULT: nothing was lost then. */
+		if (read_paths(t, e, nr_info[e->nr] & SRB_NI_PATHS) && ret != -14) {
+			count_drop(SRB_DROP_STRING);
+		}
+	}
+	e->flags &= ~(SRB_TF_EXEC | SRB_TF_STRRETRY);
 	emit_sc(e, t, pid_tgid, ret, now - e->ts, 0);
 	return 0;
 }
