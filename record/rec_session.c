@@ -463,6 +463,9 @@ static void write_table(struct rec *r, bool first)
 	}
 	for (size_t i = 0; i < t.n; i++) {
 		t.info[i] = t.p[i].info;
+		/* info.comm points into its procfs_proc, and table_add()'s
+		 * realloc moved those: point it at where the comm is now. */
+		t.info[i].comm = t.p[i].comm;
 	}
 	wfail(r, sr_writer_process_table(r->w, t.info, t.n, &r->err));
 out:
