@@ -77,6 +77,24 @@ bool pidset_has(const struct pidset *s, int32_t pid);
 int32_t pidset_next(const struct pidset *s, uint32_t *pos);
 void pidset_free(struct pidset *s);
 
+/*
+ * The last memory figures seen of each process: a zombie has no mm left, so
+ * its final sample carries these instead of zeros.
+ */
+struct pidmem_ent {
+	int32_t pid;        /* 0 = empty, -1 = deleted */
+	uint32_t pad;
+	uint64_t rss_kb, vm_size_kb, vm_peak_kb, vm_hwm_kb;
+};
+struct pidmem {
+	struct pidmem_ent *ent;
+	uint32_t cap, used, live;
+};
+struct pidmem_ent *pidmem_get(const struct pidmem *m, int32_t pid); /* NULL: none */
+struct pidmem_ent *pidmem_put(struct pidmem *m, int32_t pid);       /* NULL: no memory */
+void pidmem_del(struct pidmem *m, int32_t pid);
+void pidmem_free(struct pidmem *m);
+
 /* ---- rec_launch.c ---- */
 
 struct rec_launch {

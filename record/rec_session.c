@@ -42,6 +42,7 @@ struct rec {
 	char *hdr_target, *hdr_backend; /* what sr_header_init() put there */
 	bool hdr_ok;
 	struct pidset procs;            /* processes followed (tgids) */
+	struct pidmem mem;              /* their last memory figures */
 	struct rec_launch child;
 	bool launched, child_done;
 	int child_status;
@@ -137,12 +138,31 @@ static void write_cgroup_event(struct rec *r, uint64_t ts, int pid, int parent, 
 
 static void write_sample(struct rec *r, int pid, uint64_t ts, bool final)
 {
+	struct pidmem_ent *m;
 	struct sr_sample s;
 
 	if (!r->o->sample_ns || procfs_read_sample(pid, ts, &s)) {
 		return;
 	}
 	s.final = final;
+	if (final) {
+		/* A zombie keeps its CPU, fault and I/O counters but has no mm
+		 * any more: its memory figures are the last ones we saw. */
+		m = pidmem_get(&r->mem, pid);
+		if (m && !s.vm_peak_kb) {
+			s.rss_kb = m->rss_kb;
+			s.vm_size_kb = m->vm_size_kb;
+			s.vm_peak_kb = m->vm_peak_kb;
+			s.vm_hwm_kb = m->vm_hwm_kb;
+		}
+		pidmem_del(&r->mem, pid);
+	} else if (s.vm_peak_kb && (m = pidmem_put(&r->mem, pid))) {
+		/* Kernel threads have no memory figures: nothing to keep. */
+		m->rss_kb = s.rss_kb;
+		m->vm_size_kb = s.vm_size_kb;
+		m->vm_peak_kb = s.vm_peak_kb;
+		m->vm_hwm_kb = s.vm_hwm_kb;
+	}
 	if (!wfail(r, sr_writer_sample(r->w, &s, &r->err))) {
 		r->nsamples++;
 	}
@@ -292,7 +312,7 @@ static int on_exit_ev(struct rec *r, const struct srb_exit *k)
 	r->nproc++;
 	if (k->group_dead) {
 		/* The last look at it: a zombie still shows its CPU and I/O
-		 * totals (its memory figures are gone). */
+		 * totals (its memory figures come from its last sample). */
 		if (pidset_del(&r->procs, k->tgid)) {
 			write_sample(r, k->tgid, k->ts, true);
 		}
@@ -463,6 +483,9 @@ static void write_table(struct rec *r, bool first)
 	}
 	for (size_t i = 0; i < t.n; i++) {
 		t.info[i] = t.p[i].info;
+		/* info.comm points into its procfs_proc, and table_add()'s
+		 * realloc moved those: point it at where the comm is now. */
+		t.info[i].comm = t.p[i].comm;
 	}
 	wfail(r, sr_writer_process_table(r->w, t.info, t.n, &r->err));
 out:
@@ -481,6 +504,7 @@ static int header_build(struct rec *r)
 	struct rec_opts *o = r->o;
 	enum sr_status st;
 	static char target[16], backend[] = "ebpf-tp_btf";
+	static const char recorder[] = "sysrec " SYSREC_VERSION;
 	char pidbuf[32];
 
 	st = sr_header_init(&r->hdr, sr_abi_name(sr_abi_native()));
@@ -494,6 +518,8 @@ static int header_build(struct rec *r)
 	snprintf(target, sizeof(target), "%s", target_name(o));
 	r->hdr.target = target;
 	r->hdr.backend = backend;
+	/* A static string: sr_header_free() releases only what formats/ made. */
+	r->hdr.recorder = (char *)recorder;
 	sr_header_set_strv(&r->hdr.command_line, &r->hdr.n_command_line,
 			   (const char *const *)o->argv, o->argc);
 	if (o->cmd) {
@@ -1086,6 +1112,7 @@ out:
 		header_free(&r);
 	}
 	pidset_free(&r.procs);
+	pidmem_free(&r.mem);
 	for (unsigned i = 0; i < r.ncg; i++) {
 		free(r.cg[i].path);
 	}

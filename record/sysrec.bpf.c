@@ -5,6 +5,14 @@
  * lookup (SRB_MODE_PIDS), one compare (SRB_MODE_ALL) or one cgroup-id compare
  * (SRB_MODE_CGROUP).
  *
+ * The syscall programs run for every syscall of the host, so their fast
+ * path is counted in helper calls: on the development machine each call
+ * and return costs about as much as all the inline work around it
+ * (return thunks). Per traced syscall: sys_enter calls get_current_task,
+ * task_storage_get and ktime; sys_exit the same three. tid and tgid come
+ * from the task itself, the per-syscall flags from a .rodata array, the
+ * batch slot from an inlined per-CPU array lookup.
+ *
  * tp_btf programs are used on purpose: on the development kernel a raw_tp
  * program on sys_enter only saw its loader's own process, and fentry/fexit
  * are refused.
@@ -125,13 +133,13 @@ static __always_inline __u64 wake_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline struct srb_task *task_state(struct task_struct *t, __u32 tgid)
+static __always_inline struct srb_task *task_state(struct task_struct *t)
 {
 	if (mode == SRB_MODE_PIDS) {
 		return bpf_task_storage_get(&tasks, t, 0, 0);
 	}
 	if (mode == SRB_MODE_ALL) {
-		if (tgid == self_tgid) {
+		if (t->tgid == self_tgid) {
 			return 0;
 		}
 	} else if (bpf_get_current_cgroup_id() != target_cgroup) {
@@ -164,8 +172,8 @@ static __always_inline bool task_followed(struct task_struct *t)
  * the batch is taken (its owner was preempted on this CPU): the caller then
  * writes the record directly.
  */
-static __always_inline bool batch_sc(struct srb_task *e, __u64 pid_tgid, __s64 ret, __u64 dur,
-				     __u8 flags)
+static __always_inline bool batch_sc(struct srb_task *e, __u32 tid, __u32 tgid, __s64 ret,
+				     __u64 dur, __u8 flags)
 {
 	struct srb_batch_slot *slot;
 	struct srb_sc *r;
@@ -183,8 +191,8 @@ static __always_inline bool batch_sc(struct srb_task *e, __u64 pid_tgid, __s64 r
 	r->type = SRB_SC;
 	r->flags = flags;
 	r->nr = e->nr;
-	r->tid = (__u32)pid_tgid;
-	r->tgid = pid_tgid >> 32;
+	r->tid = tid;
+	r->tgid = tgid;
 	r->pad = 0;
 	r->ts = e->ts;
 	r->dur = dur;
@@ -210,10 +218,11 @@ static __always_inline bool batch_sc(struct srb_task *e, __u64 pid_tgid, __s64 r
 }
 
 /* Emit the syscall held in E for the current task, then forget it. */
-static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, __u64 pid_tgid,
-				    __s64 ret, __u64 dur, __u8 flags)
+static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, __s64 ret,
+				    __u64 dur, __u8 flags)
 {
 	__u32 nr = e->nr;
+	__u32 tid = t->pid, tgid = t->tgid;
 
 	if (e->flags & SRB_TF_STR) {
 		struct srb_sc_str *s = bpf_task_storage_get(&strs, t, 0, 0);
@@ -225,8 +234,8 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 			s->sc.type = SRB_SC_STR;
 			s->sc.flags = flags;
 			s->sc.nr = nr;
-			s->sc.tid = (__u32)pid_tgid;
-			s->sc.tgid = pid_tgid >> 32;
+			s->sc.tid = tid;
+			s->sc.tgid = tgid;
 			s->sc.ts = e->ts;
 			s->sc.dur = dur;
 			s->sc.ret = ret;
@@ -249,7 +258,7 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 			return;
 		}
 	}
-	if (batch_sc(e, pid_tgid, ret, dur, flags)) {
+	if (batch_sc(e, tid, tgid, ret, dur, flags)) {
 		e->ts = 0;
 		return;
 	}
@@ -264,8 +273,8 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 		r->type = SRB_SC;
 		r->flags = flags;
 		r->nr = nr;
-		r->tid = (__u32)pid_tgid;
-		r->tgid = pid_tgid >> 32;
+		r->tid = tid;
+		r->tgid = tgid;
 		r->pad = 0;
 		r->ts = e->ts;
 		r->dur = dur;
@@ -283,8 +292,8 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 		r->type = SRB_SC_NOARGS;
 		r->flags = flags;
 		r->nr = nr;
-		r->tid = (__u32)pid_tgid;
-		r->tgid = pid_tgid >> 32;
+		r->tid = tid;
+		r->tgid = tgid;
 		r->pad = 0;
 		r->ts = e->ts;
 		r->dur = dur;
@@ -294,14 +303,22 @@ static __always_inline void emit_sc(struct srb_task *e, struct task_struct *t, _
 	e->ts = 0;
 }
 
-static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u32 paths)
+/*
+ * Read the path arguments (bits of PATHS) of the syscall in E. Returns how
+ * many non-NULL pointers could not be read: a string in a page that is not
+ * paged in yet (a fresh .rodata literal) cannot be read here, where
+ * faulting is not allowed; the caller then reads again at sys_exit, after
+ * the kernel itself faulted the page in.
+ */
+static __noinline int read_paths(struct task_struct *t, struct srb_task *e, __u32 paths)
 {
 	struct srb_sc_str *s = bpf_task_storage_get(&strs, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	__u32 n = 0, off = 0;
+	int failed = 0;
 
 	if (!s) {
 		count_drop(SRB_DROP_STRING);
-		return;
+		return 0;
 	}
 	s->len[0] = 0;
 	s->len[1] = 0;
@@ -320,6 +337,9 @@ static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u
 		if (l <= 0) {
 			/* NULL or bad pointer: the syscall fails with EFAULT
 			 * and the raw argument still tells the story. */
+			if (e->args[i]) {
+				failed++;
+			}
 			l = 0;
 		}
 		s->arg[n & 1] = i;
@@ -329,24 +349,30 @@ static __noinline void read_paths(struct task_struct *t, struct srb_task *e, __u
 		n++;
 	}
 	e->flags |= SRB_TF_STR;
+	return failed;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t;
 	struct srb_task *e;
 	__u32 info;
 
-	e = task_state(t, pid_tgid >> 32);
-	if (!e) {
-		return 0;
-	}
+	/* Syscalls --syscalls leaves out go before any helper call; exec
+	 * calls are still needed to tell exec's comm change from a rename. */
 	if ((__u64)id >= SRB_MAX_NR) {
 		return 0;
 	}
 	info = nr_info[id];
+	if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
+		return 0;
+	}
+	t = bpf_get_current_task_btf();
+	e = task_state(t);
+	if (!e) {
+		return 0;
+	}
 	if (!(info & SRB_NI_TRACED)) {
 		if (info & SRB_NI_EXEC) {
 			e->flags |= SRB_TF_EXEC;
@@ -366,11 +392,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	e->args[3] = regs->r10;
 	e->args[4] = regs->r8;
 	e->args[5] = regs->r9;
-	if (info & SRB_NI_PATHS) {
-		read_paths(t, e, info & SRB_NI_PATHS);
+	if ((info & SRB_NI_PATHS) && read_paths(t, e, info & SRB_NI_PATHS)) {
+		e->flags |= SRB_TF_STRRETRY;
 	}
 	if (info & SRB_NI_NORETURN) {
-		emit_sc(e, t, pid_tgid, 0, 0, SC_NORETURN);
+		emit_sc(e, t, 0, 0, SC_NORETURN);
 	} else if (info & SRB_NI_EXEC) {
 		e->flags |= SRB_TF_EXEC;
 	}
@@ -380,12 +406,11 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct srb_task *e;
 	__u64 now;
 
-	e = task_state(t, pid_tgid >> 32);
+	e = task_state(t);
 	if (!e) {
 		return 0;
 	}
@@ -394,8 +419,14 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	now = bpf_ktime_get_boot_ns();
-	e->flags &= ~SRB_TF_EXEC;
-	emit_sc(e, t, pid_tgid, ret, now - e->ts, 0);
+	if ((e->flags & SRB_TF_STRRETRY) && e->nr < SRB_MAX_NR) {
+		/* A bad pointer fails with EFAULT: nothing was lost then. */
+		if (read_paths(t, e, nr_info[e->nr] & SRB_NI_PATHS) && ret != -14) {
+			count_drop(SRB_DROP_STRING);
+		}
+	}
+	e->flags &= ~(SRB_TF_EXEC | SRB_TF_STRRETRY);
+	emit_sc(e, t, ret, now - e->ts, 0);
 	return 0;
 }
 
@@ -468,14 +499,14 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	unsigned long as, ae;
 	__u64 n;
 
-	e = task_state(p, pid_tgid >> 32);
+	e = task_state(p);
 	if (!e) {
 		return 0;
 	}
 	e->flags &= ~(SRB_TF_PREEXEC | SRB_TF_EXEC);
 	/* The successful execve never returns to its caller: record it now. */
 	if (e->ts && e->nr < SRB_MAX_NR && (nr_info[e->nr] & SRB_NI_EXEC)) {
-		emit_sc(e, p, pid_tgid, 0, 0, SC_NORETURN);
+		emit_sc(e, p, 0, 0, SC_NORETURN);
 	}
 	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
 	if (!r) {

@@ -74,6 +74,7 @@ _Static_assert(sizeof(struct srb_task) == 64, "srb_task size");
 #define SRB_TF_STR 1u       /* path strings of the current syscall are in srb_strs */
 #define SRB_TF_EXEC 2u      /* an execve is in flight: its comm change is not a COMM event */
 #define SRB_TF_PREEXEC 4u   /* launched CMD before its execve: only exec calls count */
+#define SRB_TF_STRRETRY 8u  /* a path was not paged in at entry: read again at exit */
 
 struct srb_sc {
 	__u8 type;          /* SRB_SC */

@@ -122,4 +122,11 @@ set -- $seqs
 check "--rotate: each file has a header and process table, newest has the highest seq ($seqs)" \
 	[ $# -eq 3 ] && [ "$1" -lt "$2" ] && [ "$2" -lt "$3" ]
 
+# header_recorder_named: the header says which recorder wrote the trace
+# (it was left empty: replay --stats showed "recorder: -").
+rec "$TMP/hr.trace" --sample-interval 0 -- true
+is "header recorder field is \"sysrec VERSION\"" \
+	"$("$SYSREC" replay --stats "$TMP/hr.trace" | sed -n 's/^recorder: *//p')" \
+	"sysrec $(sed -n 's/^VERSION *[:?]*= *//p' "$TOP/Makefile" | head -1)"
+
 done_testing

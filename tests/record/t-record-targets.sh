@@ -103,4 +103,27 @@ rmdir "$cg" 2>/dev/null || { sleep 0.5; rmdir "$cg"; }
 rec "$TMP/nocg.trace" --cgroup /sysrec-no-such-cgroup
 is "--cgroup that does not exist: exit 1" "$rc" 1
 
+# kthread_table_comm: every kernel thread in the -a process table has its
+# real comm (table entries were moved by a realloc while their comm pointers
+# still pointed at the old place: garbage or empty names).
+rec "$TMP/kt.trace" -a --duration 0.3s --sample-interval 0
+dump "$TMP/kt.trace" | awk -F'\t' '$1=="PROCINFO" {print $3 "\t" $5 "\t" $6}' >"$TMP/kt.tsv"
+nk=0
+bad=""
+while IFS=$'\t' read -r pid ppid comm; do
+	# kthreadd (pid 2) and its children are the kernel threads.
+	[ "$pid" = 2 ] || [ "$ppid" = 2 ] || continue
+	now=$(cat "/proc/$pid/comm" 2>/dev/null) || continue
+	nk=$((nk + 1))
+	# A kworker's name ends in the work it is doing now ("kworker/0:2-events",
+	# "kworker/u8:3+flush"): compare the worker part.
+	kw='s/^(kworker\/u?[0-9]+:[0-9]+H?)[+-].*/\1/'
+	[ "$(sed -E "$kw" <<<"$comm")" = "$(sed -E "$kw" <<<"$now")" ] ||
+		bad="$bad $pid:'$comm'!='$now'"
+done <"$TMP/kt.tsv"
+check "-a: more than 10 kernel threads in the process table ($nk)" [ "$nk" -gt 10 ]
+is "-a: every kernel thread's comm equals /proc/PID/comm" "$bad" ""
+is "-a: no process table entry has an empty comm" \
+	"$(awk -F'\t' '$3 == "" {print $1}' "$TMP/kt.tsv" | tr '\n' ' ')" ""
+
 done_testing

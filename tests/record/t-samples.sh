@@ -129,6 +129,16 @@ for pid in "$parent" "$child"; do
 	else
 		not_ok "pid $pid: one final sample, last, within 1s of the exit ($finals finals, last final=$last_final, final ts $final_ts, exit ts $exit_ts)"
 	fi
+	# final_sample_memory: a zombie has no mm, so the final sample carries
+	# the last memory figures seen (they were 0).
+	fin=$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print $9 " " $10 " " $8 }')
+	read -r fpeak fhwm frss <<<"$fin"
+	if [ "${fpeak:-0}" -ge $((want * 1024)) ] && [ "${fhwm:-0}" -ge $((want * 1024)) ] &&
+		[ "${frss:-0}" -gt 0 ]; then
+		ok "pid $pid: final sample VmPeak ${fpeak} kB, VmHWM ${fhwm} kB >= the ${want} MiB touched, RSS ${frss} kB"
+	else
+		not_ok "pid $pid: final sample VmPeak ${fpeak} kB, VmHWM ${fhwm} kB >= the ${want} MiB touched, RSS ${frss} kB > 0"
+	fi
 	# Its CPU and fault counters are the process's last: not zeroed.
 	is "pid $pid: final sample keeps the fault count" \
 		"$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print ($11 >= '"$want"' * 256 / 2) }')" 1
