@@ -19,13 +19,20 @@
 #include <time.h>
 #include <unistd.h>
 
-static int pipefd[2];
+static int pipefd[2], readyfd[2];
 
 static void *reader(void *arg)
 {
 	char buf[16];
 	ssize_t n;
 
+	/*
+	 * Tell the main thread we are about to block, so its 50 ms sleep starts
+	 * after the read does, however late this thread was scheduled.
+	 */
+	if (write(readyfd[1], "r", 1) != 1) {
+		return (void *)-1L;
+	}
 	/* Blocks until the main thread writes: strace shows read unfinished. */
 	n = read(pipefd[0], buf, sizeof(buf));
 	return (void *)(long)n;
@@ -64,10 +71,14 @@ int main(int argc, char **argv)
 		}
 	}
 	close(fd);
-	if (pipe(pipefd) < 0) {
+	if (pipe(pipefd) < 0 || pipe(readyfd) < 0) {
 		return 1;
 	}
 	if (pthread_create(&th, NULL, reader, NULL) != 0) {
+		return 1;
+	}
+	char c;
+	if (read(readyfd[0], &c, 1) != 1) {
 		return 1;
 	}
 	nanosleep(&ts, NULL);
