@@ -43,12 +43,6 @@ void sr_chunk_dec_free(struct sr_chunk_dec *d)
 	free(d->smp);
 	free(d->cpu);
 	free(d->loss);
-	free(d->skey);
-	free(d->stmp);
-	free(d->scol);
-	free(d->scol32);
-	free(d->sexit);
-	free(d->sinv);
 	sr_arena_free(&d->arena);
 	memset(d, 0, sizeof(*d));
 }
@@ -188,166 +182,6 @@ static bool sort_sparse(uint32_t *a, uint32_t *b, uint32_t *c, size_t n)
 	return true;
 }
 
-
-static int cmp_pos_ts(const void *x, const void *y, void *arg)
-{
-	const uint64_t *ts = arg;
-	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
-
-	if (ts[a] != ts[b]) {
-		return ts[a] < ts[b] ? -1 : 1;
-	}
-	return a < b ? -1 : a > b;
-}
-
-/*
- * Gather column *ARR (N elements of SIZE bytes) by ORDER into the scratch
- * array *SCR, then swap the two (with their capacities): no copy back.
- */
-static bool permute(void **arr, size_t *cap, void **scr, size_t *scap, size_t size,
-		    const uint64_t *order, size_t n)
-{
-	void *t;
-	size_t tc;
-
-	if (*scap < n && !sr_array_grow(scr, scap, n, size)) {
-		return false;
-	}
-	if (size == 8) {
-		const uint64_t *a = *arr;
-		uint64_t *o = *scr;
-
-		for (size_t i = 0; i < n; i++) {
-			o[i] = a[(uint32_t)order[i]];
-		}
-	} else {
-		const uint32_t *a = *arr;
-		uint32_t *o = *scr;
-
-		for (size_t i = 0; i < n; i++) {
-			o[i] = a[(uint32_t)order[i]];
-		}
-	}
-	t = *arr;
-	*arr = *scr;
-	*scr = t;
-	tc = *cap;
-	*cap = *scap;
-	*scap = tc;
-	return true;
-}
-
-/*
- * Thread-grouped chunk (column 21): turn per-thread gaps into entry times
- * (a thread's previous exit, base_ns for its first syscall, plus the gap),
- * then put every syscall column in entry-time order with a stable sort and
- * renumber the sparse indexes. Threads are checked before this.
- */
-static bool restore_time_order(struct sr_chunk_dec *d, uint64_t base)
-{
-	size_t n = d->n;
-	uint64_t *ts = d->ts, lo = UINT64_MAX, hi = 0;
-	uint64_t *key, *tmp;
-	bool sorted = true;
-
-	if (!SR_ARRAY_RESERVE(d->sexit, d->cap_sexit, d->ntid ? d->ntid : 1)) {
-		return false;
-	}
-	for (size_t t = 0; t < d->ntid; t++) {
-		d->sexit[t] = base;
-	}
-	for (size_t i = 0; i < n; i++) {
-		uint32_t t = d->thr[i];
-		uint64_t e = d->sexit[t] + (uint64_t)((int64_t *)ts)[i];
-
-		ts[i] = e;
-		d->sexit[t] = e + d->dur[i];
-		sorted &= i == 0 || e >= ts[i - 1];
-		lo = e < lo ? e : lo;
-		hi = e > hi ? e : hi;
-	}
-	if (sorted) {
-		return true;
-	}
-	if (!SR_ARRAY_RESERVE(d->skey, d->cap_skey, n) || !SR_ARRAY_RESERVE(d->stmp, d->cap_stmp, n) ||
-	    !SR_ARRAY_RESERVE(d->sinv, d->cap_sinv, n)) {
-		return false;
-	}
-	key = d->skey;
-	tmp = d->stmp;
-	if (hi - lo <= UINT32_MAX && n <= UINT32_MAX) {
-		/* LSD radix sort of (time offset << 32 | position) on the offset: stable */
-		static const unsigned shift[3] = { 32, 43, 54 };
-		uint32_t hist[3][2048];
-
-		memset(hist, 0, sizeof(hist));
-		for (size_t i = 0; i < n; i++) {
-			uint64_t k = (ts[i] - lo) << 32 | i;
-
-			key[i] = k;
-			hist[0][(k >> 32) & 2047]++;
-			hist[1][(k >> 43) & 2047]++;
-			hist[2][(k >> 54) & 1023]++;
-		}
-		for (int r = 0; r < 3; r++) {
-			uint32_t sum = 0;
-
-			if (hist[r][(key[0] >> shift[r]) & 2047] == n) {
-				continue; /* every key has this digit */
-			}
-			for (int b = 0; b < 2048; b++) {
-				uint32_t c = hist[r][b];
-
-				hist[r][b] = sum;
-				sum += c;
-			}
-			for (size_t i = 0; i < n; i++) {
-				tmp[hist[r][(key[i] >> shift[r]) & 2047]++] = key[i];
-			}
-			uint64_t *x = key;
-
-			key = tmp;
-			tmp = x;
-		}
-	} else {
-		/* a time range beyond 4 s (a long blocking syscall): rare, sort by (time, position) */
-		for (size_t i = 0; i < n; i++) {
-			key[i] = i;
-		}
-		qsort_r(key, n, sizeof(*key), cmp_pos_ts, ts);
-	}
-	/* key[j] (low 32 bits) = stored position of the j-th syscall in time order */
-#define PERMUTE(col, capf, scr, scap, size) \
-	permute((void **)&(col), &(capf), (void **)&(scr), &(scap), size, key, n)
-	if (!PERMUTE(d->ts, d->cap_ts, d->scol, d->cap_scol, 8) ||
-	    !PERMUTE(d->dur, d->cap_dur, d->scol, d->cap_scol, 8) ||
-	    !PERMUTE(d->ret, d->cap_ret, d->scol, d->cap_scol, 8) ||
-	    !PERMUTE(d->nr, d->cap_nr, d->scol32, d->cap_scol32, 4) ||
-	    !PERMUTE(d->thr, d->cap_thr, d->scol32, d->cap_scol32, 4)) {
-		return false;
-	}
-	for (int k = 0; k < 6; k++) {
-		if (d->n_arg[k] == n && !PERMUTE(d->arg[k], d->cap_arg[k], d->scol, d->cap_scol, 8)) {
-			return false;
-		}
-	}
-#undef PERMUTE
-	for (size_t j = 0; j < n; j++) {
-		d->sinv[(uint32_t)key[j]] = j;
-	}
-	for (size_t k = 0; k < d->nfidx; k++) {
-		if (d->fidx[k] < n) {
-			d->fidx[k] = d->sinv[d->fidx[k]];
-		}
-	}
-	for (size_t k = 0; k < d->nsidx; k++) {
-		if (d->sidx[k] < n) {
-			d->sidx[k] = d->sinv[d->sidx[k]];
-		}
-	}
-	return true;
-}
-
 #define FAIL(...) \
 	do { \
 		snprintf(msg, msgsz, __VA_ARGS__); \
@@ -372,7 +206,7 @@ bool sr_chunk_dec_parse(struct sr_chunk_dec *d, const uint8_t *p, size_t size, c
 	size_t n;
 
 	sr_arena_reset(&d->arena);
-	d->n = d->n_gap = d->n_dur = d->n_ret = d->n_nr = d->n_thr = 0;
+	d->n = d->n_dur = d->n_ret = d->n_nr = d->n_thr = 0;
 	memset(d->n_arg, 0, sizeof(d->n_arg));
 	d->ntid = d->ntgid = d->nfidx = d->nfval = d->nstr = 0;
 	d->nsidx = d->nsarg = d->nsid = 0;
@@ -398,7 +232,7 @@ bool sr_chunk_dec_parse(struct sr_chunk_dec *d, const uint8_t *p, size_t size, c
 			have_base = true;
 			continue;
 		}
-		if ((field >= 2 && field <= 16) || (field >= 18 && field <= 21)) {
+		if ((field >= 2 && field <= 16) || (field >= 18 && field <= 20)) {
 			void **arr;
 			size_t *cnt, *cap;
 			enum col_kind kind = COL_U32;
@@ -439,9 +273,6 @@ bool sr_chunk_dec_parse(struct sr_chunk_dec *d, const uint8_t *p, size_t size, c
 				break;
 			case 20:
 				arr = (void **)&d->sid, cnt = &d->nsid, cap = &d->cap_sid;
-				break;
-			case 21:
-				arr = (void **)&d->ts, cnt = &d->n_gap, cap = &d->cap_ts, kind = COL_S64;
 				break;
 			default: /* 9..14 */
 				arr = (void **)&d->arg[field - 9], cnt = &d->n_arg[field - 9];
@@ -515,15 +346,9 @@ bool sr_chunk_dec_parse(struct sr_chunk_dec *d, const uint8_t *p, size_t size, c
 		}
 	}
 
-	if (d->n && d->n_gap) {
-		FAIL("chunk has both ts_delta and thread_gap columns");
-	}
-	if (d->n_gap) {
-		d->n = d->n_gap;
-	}
-	/* deltas -> entry times (thread gaps are resolved below, once threads are checked) */
+	/* deltas -> entry times */
 	n = d->n;
-	if (!d->n_gap) {
+	{
 		uint64_t t = have_base ? d->base_ns : 0;
 		uint64_t *ts = d->ts;
 
@@ -554,9 +379,6 @@ bool sr_chunk_dec_parse(struct sr_chunk_dec *d, const uint8_t *p, size_t size, c
 		if (bad) {
 			FAIL("chunk thread index out of range (%u threads)", nt);
 		}
-	}
-	if (d->n_gap && !restore_time_order(d, have_base ? d->base_ns : 0)) {
-		FAIL("out of memory");
 	}
 	if (d->nfidx != d->nfval) {
 		FAIL("chunk flags: %zu indexes, %zu values", d->nfidx, d->nfval);

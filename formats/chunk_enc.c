@@ -72,12 +72,6 @@ struct sr_chunk_enc {
 	size_t cap_sid_off, cap_sid_len;
 	uint32_t *colbuf;
 	size_t cap_colbuf;
-	uint32_t *gperm, *ginv, *gcount; /* thread-grouped layout */
-	size_t cap_gperm, cap_ginv, cap_gcount;
-	uint64_t *gexit;
-	size_t cap_gexit;
-	uint32_t *tie_u, *tie_v, *tie_deg, *tie_off, *tie_adj, *tie_q;
-	size_t ntie, cap_tie_u, cap_tie_v, cap_tie_deg, cap_tie_off, cap_tie_adj, cap_tie_q;
 };
 
 static const char empty_str[1] = "";
@@ -121,16 +115,6 @@ void sr_chunk_enc_free(struct sr_chunk_enc *c)
 	free(c->sid_off);
 	free(c->sid_len);
 	free(c->colbuf);
-	free(c->gperm);
-	free(c->ginv);
-	free(c->gcount);
-	free(c->gexit);
-	free(c->tie_u);
-	free(c->tie_v);
-	free(c->tie_deg);
-	free(c->tie_off);
-	free(c->tie_adj);
-	free(c->tie_q);
 	free(c);
 }
 
@@ -531,100 +515,6 @@ static size_t msgs_size(void *arr, size_t n, size_t size, size_t (*get_size)(con
 	return t;
 }
 
-
-/*
- * A reader of the thread-grouped layout restores time order with a stable
- * sort, so syscalls of different threads with equal entry times come out in
- * threads-table order. Renumber the threads (c->thr, c->ttid, c->ttgid) so
- * that this is the order they have now: every tie where thread u comes
- * right before a different thread v asks for u before v in the table; a
- * topological order of those few edges (first appearance otherwise) does
- * it. False when the ties contradict each other (u before v and v before u
- * at different times): the chunk then keeps the time-ordered layout.
- */
-static bool order_threads_for_ties(struct sr_chunk_enc *c, const uint32_t *perm, size_t n)
-{
-	size_t nth = c->nth, ne = 0, head = 0, tail = 0;
-	bool renumber = false;
-
-	for (size_t i = 1; i < n; i++) {
-		uint32_t u = c->thr[i - 1], v = c->thr[i];
-
-		if (u == v || c->sc[perm ? perm[i] : i].ts != c->sc[perm ? perm[i - 1] : i - 1].ts) {
-			continue;
-		}
-		if (!SR_ARRAY_RESERVE(c->tie_u, c->cap_tie_u, ne + 1) ||
-		    !SR_ARRAY_RESERVE(c->tie_v, c->cap_tie_v, ne + 1)) {
-			return false;
-		}
-		c->tie_u[ne] = u;
-		c->tie_v[ne] = v;
-		ne++;
-		renumber |= v < u;
-	}
-	if (!renumber) {
-		return true; /* first appearance already agrees with every tie */
-	}
-	if (!SR_ARRAY_RESERVE(c->tie_deg, c->cap_tie_deg, nth) ||
-	    !SR_ARRAY_RESERVE(c->tie_off, c->cap_tie_off, nth + 1) ||
-	    !SR_ARRAY_RESERVE(c->tie_adj, c->cap_tie_adj, ne) ||
-	    !SR_ARRAY_RESERVE(c->tie_q, c->cap_tie_q, nth)) {
-		return false;
-	}
-	/* adjacency lists (CSR) and in-degrees */
-	memset(c->tie_deg, 0, nth * sizeof(*c->tie_deg));
-	memset(c->tie_off, 0, (nth + 1) * sizeof(*c->tie_off));
-	for (size_t e = 0; e < ne; e++) {
-		c->tie_off[c->tie_u[e] + 1]++;
-		c->tie_deg[c->tie_v[e]]++;
-	}
-	for (size_t t = 0; t < nth; t++) {
-		c->tie_off[t + 1] += c->tie_off[t];
-	}
-	for (size_t e = 0; e < ne; e++) {
-		c->tie_adj[c->tie_off[c->tie_u[e]]++] = c->tie_v[e];
-	}
-	for (size_t t = nth; t > 0; t--) {
-		c->tie_off[t] = c->tie_off[t - 1];
-	}
-	c->tie_off[0] = 0;
-	/* Kahn's algorithm; tie_q becomes the new order (new number -> old) */
-	for (size_t t = 0; t < nth; t++) {
-		if (!c->tie_deg[t]) {
-			c->tie_q[tail++] = t;
-		}
-	}
-	while (head < tail) {
-		uint32_t u = c->tie_q[head++];
-
-		for (uint32_t k = c->tie_off[u]; k < c->tie_off[u + 1]; k++) {
-			if (!--c->tie_deg[c->tie_adj[k]]) {
-				c->tie_q[tail++] = c->tie_adj[k];
-			}
-		}
-	}
-	if (tail != nth) {
-		return false; /* a cycle */
-	}
-	/* renumber: tie_deg becomes old -> new; the tables are permuted through tie_off/adj scratch */
-	if (!SR_ARRAY_RESERVE(c->tie_adj, c->cap_tie_adj, 2 * nth)) {
-		return false;
-	}
-	for (size_t t = 0; t < nth; t++) {
-		c->tie_deg[c->tie_q[t]] = t;
-	}
-	for (size_t t = 0; t < nth; t++) {
-		c->tie_adj[t] = c->ttid[c->tie_q[t]];
-		c->tie_adj[nth + t] = c->ttgid[c->tie_q[t]];
-	}
-	memcpy(c->ttid, c->tie_adj, nth * sizeof(*c->ttid));
-	memcpy(c->ttgid, c->tie_adj + nth, nth * sizeof(*c->ttgid));
-	for (size_t i = 0; i < n; i++) {
-		c->thr[i] = c->tie_deg[c->thr[i]];
-	}
-	return true;
-}
-
 bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_chunk_stats *st)
 {
 	size_t n = c->nsc;
@@ -758,51 +648,6 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		}
 	}
 
-	/*
-	 * Layout: group the syscalls by thread (threads in order of first
-	 * appearance, each thread's syscalls by entry time) and store per-thread
-	 * gaps (column 21) instead of global deltas (column 2): a thread's own
-	 * rhythm repeats, and zstd finds it when its runs sit together. The reader
-	 * restores time order with a stable sort, which orders equal entry times
-	 * by thread index; when the time order has such a tie the other way round
-	 * the chunk keeps the time-ordered layout, so that nothing is reordered.
-	 */
-	bool grouped = n > 0 && order_threads_for_ties(c, perm, n);
-
-	if (grouped) {
-		if (!SR_ARRAY_RESERVE(c->gperm, c->cap_gperm, n) ||
-		    !SR_ARRAY_RESERVE(c->ginv, c->cap_ginv, n) ||
-		    !SR_ARRAY_RESERVE(c->gcount, c->cap_gcount, c->nth + 1) ||
-		    !SR_ARRAY_RESERVE(c->gexit, c->cap_gexit, c->nth)) {
-			return false;
-		}
-		memset(c->gcount, 0, (c->nth + 1) * sizeof(*c->gcount));
-		for (size_t i = 0; i < n; i++) {
-			c->gcount[c->thr[i] + 1]++;
-		}
-		for (size_t t = 1; t <= c->nth; t++) {
-			c->gcount[t] += c->gcount[t - 1];
-		}
-		/* counting sort by thread, stable: gperm[stored position] = time position */
-		for (size_t i = 0; i < n; i++) {
-			uint32_t j = c->gcount[c->thr[i]]++;
-
-			c->gperm[j] = i;
-			c->ginv[i] = j;
-		}
-		if (c->nstr) {
-			for (size_t k = 0; k < c->nstr; k++) {
-				c->str[k].idx = c->ginv[c->str[k].idx];
-			}
-			if (c->nstr > 1) {
-				qsort(c->str, c->nstr, sizeof(*c->str), cmp_pend_str);
-			}
-		}
-	}
-	/* syscall at stored position i, as an index into c->sc (and its time position) */
-#define TPOS(i) (grouped ? c->gperm[i] : (i))
-#define SC(i) (perm ? perm[TPOS(i)] : TPOS(i))
-
 	/* interned strings, numbered in order of first use */
 	size_t nids = 0;
 
@@ -876,7 +721,7 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		p = put_tag(p, 1, 0);
 		p = sr_put_varint(p, base);
 	}
-	if (n && !grouped) {
+	if (n) {
 		uint64_t prev = base;
 
 		p = ld_begin(p, 2, &lenpos);
@@ -887,29 +732,28 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			prev = t;
 		}
 		p = ld_end(lenpos, p);
-	}
-	if (n) {
+
 		p = ld_begin(p, 3, &lenpos);
 		for (size_t i = 0; i < n; i++) {
-			p = sr_put_varint(p, c->thr[TPOS(i)]);
+			p = sr_put_varint(p, c->thr[i]);
 		}
 		p = ld_end(lenpos, p);
 
 		p = ld_begin(p, 4, &lenpos);
 		for (size_t i = 0; i < n; i++) {
-			p = sr_put_varint(p, c->sc[SC(i)].nr);
+			p = sr_put_varint(p, c->sc[perm ? perm[i] : i].nr);
 		}
 		p = ld_end(lenpos, p);
 
 		p = ld_begin(p, 5, &lenpos);
 		for (size_t i = 0; i < n; i++) {
-			p = sr_put_varint(p, sr_zigzag(c->sc[SC(i)].ret));
+			p = sr_put_varint(p, sr_zigzag(c->sc[perm ? perm[i] : i].ret));
 		}
 		p = ld_end(lenpos, p);
 
 		p = ld_begin(p, 6, &lenpos);
 		for (size_t i = 0; i < n; i++) {
-			p = sr_put_varint(p, c->sc[SC(i)].dur);
+			p = sr_put_varint(p, c->sc[perm ? perm[i] : i].dur);
 		}
 		p = ld_end(lenpos, p);
 
@@ -929,7 +773,7 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			for (unsigned k = 0; k < 6; k++) {
 				p = ld_begin(p, 9 + k, &lenpos);
 				for (size_t i = 0; i < n; i++) {
-					p = sr_put_varint(p, c->argv[(SC(i)) * 6 + k]);
+					p = sr_put_varint(p, c->argv[(perm ? perm[i] : i) * 6 + k]);
 				}
 				p = ld_end(lenpos, p);
 			}
@@ -939,22 +783,22 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		size_t nflags = 0;
 
 		for (size_t i = 0; i < n; i++) {
-			if (c->sc[SC(i)].flags) {
+			if (c->sc[perm ? perm[i] : i].flags) {
 				nflags++;
 			}
 		}
 		if (nflags) {
 			p = ld_begin(p, 15, &lenpos);
 			for (size_t i = 0; i < n; i++) {
-				if (c->sc[SC(i)].flags) {
+				if (c->sc[perm ? perm[i] : i].flags) {
 					p = sr_put_varint(p, i);
-					st->unfinished += !!(c->sc[SC(i)].flags & SR_SC_UNFINISHED);
+					st->unfinished += !!(c->sc[perm ? perm[i] : i].flags & SR_SC_UNFINISHED);
 				}
 			}
 			p = ld_end(lenpos, p);
 			p = ld_begin(p, 16, &lenpos);
 			for (size_t i = 0; i < n; i++) {
-				uint32_t f = c->sc[SC(i)].flags;
+				uint32_t f = c->sc[perm ? perm[i] : i].flags;
 
 				if (f) {
 					p = sr_put_varint(p, f);
@@ -987,23 +831,6 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			p = ld_end(lenpos, p);
 		}
 	}
-	if (grouped) {
-		/* per-thread gaps: entry time minus the thread's previous exit (base first) */
-		for (size_t t = 0; t < c->nth; t++) {
-			c->gexit[t] = base;
-		}
-		p = ld_begin(p, 21, &lenpos);
-		for (size_t i = 0; i < n; i++) {
-			const struct pend_sc *s = &c->sc[SC(i)];
-			uint32_t t = c->thr[TPOS(i)];
-
-			p = sr_put_varint(p, sr_zigzag((int64_t)(s->ts - c->gexit[t])));
-			c->gexit[t] = s->ts + s->dur;
-		}
-		p = ld_end(lenpos, p);
-	}
-#undef SC
-#undef TPOS
 	p = put_msgs(p, 32, c->pe, c->npe, sizeof(*c->pe), process_event_size, process_event_pack);
 	p = put_msgs(p, 33, c->smp, c->nsmp, sizeof(*c->smp), proc_sample_size, proc_sample_pack);
 	p = put_msgs(p, 34, c->cpu, c->ncpu, sizeof(*c->cpu), host_cpu_sample_size,

@@ -207,12 +207,7 @@ struct sr_chunk_dec {
 	bool has_args;
 	size_t cap_ts, cap_dur, cap_ret, cap_nr, cap_thr, cap_arg[6];
 	size_t n_dur, n_ret, n_nr, n_thr, n_arg[6];
-	size_t n_gap; /* entries of column 21 (thread_gap; then in ts, not n) */
 	uint64_t base_ns;
-	/* scratch for restoring time order of a thread-grouped chunk */
-	uint64_t *skey, *stmp, *scol, *sexit;
-	uint32_t *sinv, *scol32;
-	size_t cap_skey, cap_stmp, cap_scol, cap_sexit, cap_sinv, cap_scol32;
 	/* threads table */
 	uint32_t *tid, *tgid;
 	size_t ntid, ntgid, cap_tid, cap_tgid;

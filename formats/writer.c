@@ -315,16 +315,10 @@ static struct sr_writer *writer_start(int fd, bool own, const Sysrec__Header *hd
 		goto fail;
 	}
 	{
-		Sysrec__Header empty = SYSREC__HEADER__INIT, stamped;
+		Sysrec__Header empty = SYSREC__HEADER__INIT;
 
 		f.body_case = SYSREC__FRAME__BODY_HEADER;
-		f.header = &empty;
-		if (hdr) {
-			/* the chunks are in this library's format, whatever header was copied */
-			stamped = *hdr;
-			stamped.format_minor = SR_FORMAT_MINOR;
-			f.header = &stamped;
-		}
+		f.header = (Sysrec__Header *)(hdr ? hdr : &empty);
 		if (!pack_frame(w, &f)) {
 			sr_set_err(err, SR_NOMEM, ENOMEM, 0, 0, "out of memory");
 			goto fail;

@@ -187,33 +187,9 @@ class Trace:
                 yield from chunk_events(msg)
 
 
-def chunk_syscall_order(c):
-    """Entry times of the stored syscalls, and the stored positions in time order.
-
-    Column 2 (ts_delta): stored in time order, times are running sums.
-    Column 21 (thread_gap, format_minor >= 1): entry time = the thread's
-    previous exit in this chunk (base_ns for its first syscall) + gap; the
-    stored order is put back in time order, equal times by stored position.
-    """
-    if len(c.thread_gap) == 0:
-        ts, out = c.base_ns, []
-        for d in c.ts_delta:
-            ts += d
-            out.append(ts)
-        return out, range(len(out))
-    last_exit, out = {}, []
-    for i, gap in enumerate(c.thread_gap):
-        t = c.thread[i]
-        entry = last_exit.get(t, c.base_ns) + gap
-        out.append(entry)
-        last_exit[t] = entry + c.duration[i]
-    return out, sorted(range(len(out)), key=lambda i: (out[i], i))
-
-
 def chunk_events(c):
     """The events of one Chunk message, merged by time."""
-    times, order = chunk_syscall_order(c)
-    n = len(times)
+    n = len(c.ts_delta)
     flags = collections.defaultdict(int)
     for i, v in zip(c.flag_index, c.flag_value):
         flags[i] |= v
@@ -223,10 +199,11 @@ def chunk_events(c):
     args = [c.arg0, c.arg1, c.arg2, c.arg3, c.arg4, c.arg5] if len(c.arg0) == n and n else None
 
     def syscalls():
-        for pos, i in enumerate(order):
-            ts = times[i]
+        ts = c.base_ns
+        for i in range(n):
+            ts += c.ts_delta[i]
             t = c.thread[i]
-            yield (ts, 0, pos, Syscall("syscall", ts, c.thread_tid[t], c.thread_tgid[t], c.nr[i],
+            yield (ts, 0, i, Syscall("syscall", ts, c.thread_tid[t], c.thread_tgid[t], c.nr[i],
                                      c.ret[i], c.duration[i], flags.get(i, 0),
                                      [a[i] for a in args] if args else None, strs.get(i, {})))
 

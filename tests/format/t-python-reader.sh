@@ -38,29 +38,4 @@ total=$("$TOOL" count "$TMP/t1.sysrec" | grep -v damage | awk '{s += $2} END {pr
 is "--events prints one JSON line per event" "$n" "$total"
 check "syscall names come from the header table" \
 	bash -c "$PY '$READER' --events '$TMP/t1.sysrec' | grep -q '\"name\": \"read\"'"
-# Entry times, threads, numbers and durations of every syscall agree
-# with libsysrec's on a trace of thread-grouped chunks (format 1.1) ...
-syscalls_py() {
-	$PY "$READER" --events "$1" | $PY -c '
-import json, sys
-for line in sys.stdin:
-    e = json.loads(line)
-    if e["kind"] == "syscall":
-        print(e["ts"], e["tid"], e["nr"], e["duration"])'
-}
-syscalls_lib() {
-	"$SYSREC" replay --format csv "$1" | awk -F, 'NR > 1 && $6 != "" { print $2, $4, $7, $10 + 0 }'
-}
-is "thread-grouped chunks: every syscall as libsysrec reads it, in the same order" \
-	"$(syscalls_py "$TMP/t3.sysrec" | md5sum)" "$(syscalls_lib "$TMP/t3.sysrec" | md5sum)"
-# ... and a trace with the old columns (format 1.0) gives the same events as
-# its rewrite with the new ones
-if [ -f "$TOP/samples/demo.trace" ]; then
-	"$SYSREC" replay -w "$TMP/demo11.trace" "$TOP/samples/demo.trace"
-	is "samples/demo.trace (format 1.0) and its 1.1 rewrite: the same events" \
-		"$($PY "$READER" --events "$TOP/samples/demo.trace" | md5sum)" \
-		"$($PY "$READER" --events "$TMP/demo11.trace" | md5sum)"
-else
-	skip "samples/demo.trace not in the tree"
-fi
 done_testing
