@@ -99,6 +99,21 @@ static void put_rest(struct out *o, uint64_t v, int printed)
 	}
 }
 
+/*
+ * Names of the bits of V found in TAB, then what is left in hex. Kept as
+ * two statements on purpose: put_flags() clears bits of the value it is
+ * given, and handing that value to put_rest() in the same call expression
+ * would read it before or after the clearing depending on the compiler
+ * (clang printed "O_RDONLY|O_CLOEXEC|0x80000").
+ */
+static void put_flag_set(struct out *o, uint64_t v, const struct flag_name *tab, size_t n,
+			 int first)
+{
+	int printed = put_flags(o, &v, tab, n, first);
+
+	put_rest(o, v, printed);
+}
+
 /* ---- strings ---- */
 
 static void put_quoted(struct out *o, const char *s, size_t maxlen)
@@ -201,7 +216,7 @@ static void put_open_flags(struct out *o, uint64_t v)
 			tab[i].bit = 0;
 		}
 	}
-	put_rest(o, v, put_flags(o, &v, tab, NFLAGS(tab), 1));
+	put_flag_set(o, v, tab, NFLAGS(tab), 1);
 }
 
 size_t argfmt_open_flags(char *buf, size_t n, uint64_t flags)
@@ -228,7 +243,7 @@ static void put_prot(struct out *o, uint64_t v)
 		out_puts(o, "PROT_NONE");
 		return;
 	}
-	put_rest(o, v, put_flags(o, &v, prot_names, NFLAGS(prot_names), 0));
+	put_flag_set(o, v, prot_names, NFLAGS(prot_names), 0);
 }
 
 size_t argfmt_mmap_prot(char *buf, size_t n, uint64_t prot)
@@ -418,7 +433,7 @@ static void put_socktype(struct out *o, uint64_t v)
 		out_printf(o, "%u", type);
 	}
 	v &= ~(uint64_t)SR_SOCK_TYPE_MASK;
-	put_rest(o, v, put_flags(o, &v, sock_flag_names, NFLAGS(sock_flag_names), 1));
+	put_flag_set(o, v, sock_flag_names, NFLAGS(sock_flag_names), 1);
 }
 
 #define SR_AT_REMOVEDIR 0x200u
@@ -446,7 +461,7 @@ static void put_at_flags(struct out *o, uint64_t v, bool eaccess)
 			tab[i].name = "AT_EACCESS";
 		}
 	}
-	put_rest(o, v, put_flags(o, &v, tab, NFLAGS(tab), 0));
+	put_flag_set(o, v, tab, NFLAGS(tab), 0);
 }
 
 static void put_whence(struct out *o, uint64_t v)
