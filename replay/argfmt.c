@@ -892,6 +892,12 @@ static bool returns_address(const char *name)
 	return false;
 }
 
+bool argfmt_exec_succeeded(const char *name, const struct sr_syscall *sc)
+{
+	return (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) == SR_SC_NORETURN && name &&
+	       (!strcmp(name, "execve") || !strcmp(name, "execveat"));
+}
+
 size_t argfmt_ret(char *buf, size_t n, const struct sr_syscall_info *info,
 		  const struct sr_syscall *sc)
 {
@@ -899,7 +905,9 @@ size_t argfmt_ret(char *buf, size_t n, const struct sr_syscall_info *info,
 	int64_t r = sc->ret;
 
 	out_init(&o, buf, n);
-	if (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) {
+	if (argfmt_exec_succeeded(info ? info->name : NULL, sc)) {
+		out_putc(&o, '0');
+	} else if (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) {
 		out_putc(&o, '?');
 	} else if (r >= -4095 && r <= -1) {
 		int e = (int)-r;

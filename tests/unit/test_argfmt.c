@@ -153,6 +153,14 @@ int main(void)
 	call("umask", A(022), NULL, 022, 0, "umask(022) = 022");
 	call("chmod", A(0x55d0, 04755), S("/tmp/af/x"), 0, 0, "chmod(\"/tmp/af/x\", 04755) = 0");
 	call("exit_group", A(0), NULL, 0, SR_SC_NORETURN, "exit_group(0) = ?");
+	call("exit", A(3), NULL, 0, SR_SC_NORETURN, "exit(3) = ?");
+	/* a successful exec is recorded as not returning; strace shows "= 0" */
+	call("execve", A(0x55d0, 0x7ffe10, 0x7ffe40), S("/bin/true", "/bin/true"), 0, SR_SC_NORETURN,
+	     "execve(\"/bin/true\", [\"/bin/true\", ...], 0x7ffe40) = 0");
+	call("execveat", A(3, 0x55d0, 0x7ffe10, 0x7ffe40, 0x1000), S(NULL, ""), 0, SR_SC_NORETURN,
+	     "execveat(3, \"\", 0x7ffe10, 0x7ffe40, AT_EMPTY_PATH) = 0");
+	call("execve", A(0x55d0, 0x7ffe10, 0x7ffe40), S("/bin/true"), 0,
+	     SR_SC_NORETURN | SR_SC_UNFINISHED, "execve(\"/bin/true\", 0x7ffe10, 0x7ffe40) = ?");
 	call("read", A(0, 0x7ffd1000, 4096), NULL, 0, SR_SC_UNFINISHED,
 	     "read(0, 0x7ffd1000, 4096) = ?");
 	call("brk", A(0), NULL, 0x55d2a000, 0, "brk(NULL) = 0x55d2a000");
