@@ -139,14 +139,43 @@ static const char *pval(double p)
 
 static struct cmp *sort_c;
 
+/*
+ * The status shown in the syscall tables: a syscall whose call count held
+ * but whose latency shifted is "latency", not "changed", so a row reading
+ * "mmap 11 -> 11, +0" does not pass for a change of calls.
+ */
+static const char *shown_status(const struct cmp_syscall *cs)
+{
+	if (!strcmp(cs->status, "changed") && !cs->calls_changed) {
+		return "latency";
+	}
+	return cs->status;
+}
+
+#define SYS_STATUS_NOTE                                                                       \
+	"status: changed = calls per run moved by more than 5%; latency = same calls, "      \
+	"p50 shifted (see Latency shifts); new, vanished, same."
+
+/* A row of the terminal's table of calls changes (new, vanished, calls moved). */
+static bool calls_row(const struct cmp_syscall *cs)
+{
+	return strcmp(cs->status, "same") && (strcmp(cs->status, "changed") || cs->calls_changed);
+}
+
 static int cmp_delta(const void *a, const void *b)
 {
 	const struct cmp_syscall *x = &sort_c->sc[*(const uint32_t *)a];
 	const struct cmp_syscall *y = &sort_c->sc[*(const uint32_t *)b];
 	double dx = fabs(x->s[1].calls - x->s[0].calls), dy = fabs(y->s[1].calls - y->s[0].calls);
 
+	bool sx = !strcmp(x->status, "same"), sy = !strcmp(y->status, "same");
+
 	if (dx != dy) {
 		return dx > dy ? -1 : 1;
+	}
+	/* latency-only changes (calls delta 0) before the unchanged rows */
+	if (sx != sy) {
+		return sx ? 1 : -1;
 	}
 	return strcmp(x->name, y->name);
 }
@@ -224,7 +253,7 @@ static void build_tables(struct ctx *x)
 		}
 		shown++;
 		const struct cmp_sc_side *b = &cs->s[0], *n = &cs->s[1];
-		tab_row(&x->t_sys, cs->status, cs->name, num(b->calls), num(n->calls),
+		tab_row(&x->t_sys, shown_status(cs), cs->name, num(b->calls), num(n->calls),
 			snum(n->calls - b->calls), pct(b->calls, n->calls),
 			isnan(b->rate) ? "-" : tab_fmt("%.1f", b->rate),
 			isnan(n->rate) ? "-" : tab_fmt("%.1f", n->rate), num(b->errors), num(n->errors),
@@ -514,6 +543,8 @@ static void write_json(struct ctx *x, FILE *f)
 		jw_obj(&w);
 		jw_kstr(&w, "name", cs->name);
 		jw_kstr(&w, "status", cs->status);
+		jw_kbool(&w, "calls_changed", cs->calls_changed);
+		jw_kbool(&w, "latency_changed", cs->lat_changed);
 		jw_kstr(&w, "class", rs_primary_class(cs->classes));
 		json_pair(&w, "calls", b->calls, n->calls);
 		json_pair(&w, "rate", round(b->rate * 1000) / 1000, round(n->rate * 1000) / 1000);
@@ -629,7 +660,7 @@ static void write_md(struct ctx *x, FILE *f)
 	} else {
 		fprintf(f, "None.\n");
 	}
-	fprintf(f, "\n## Syscalls (calls per run; changed first)\n\n");
+	fprintf(f, "\n## Syscalls (calls per run; changed first)\n\n%s\n\n", SYS_STATUS_NOTE);
 	tab_print_md(&x->t_sys, f);
 	fprintf(f, "\n## Latency shifts\n\nPercentiles of pooled samples; 95%% bootstrap "
 		   "intervals of NEW - BASE; Mann-Whitney U two-sided p-value (shift when p < "
@@ -695,6 +726,7 @@ static void write_html(struct ctx *x, FILE *f)
 	html_section(f, "plots", "Plots");
 	html_plots(f, &x->ps, NULL);
 	html_section(f, "syscalls", "Syscalls (calls per run; changed first)");
+	fprintf(f, "<p>%s</p>\n", SYS_STATUS_NOTE);
 	tab_print_html(&x->t_sys, f);
 	html_section(f, "latency", "Latency shifts");
 	fputs("<p>Percentiles of pooled samples; 95% bootstrap intervals of NEW &minus; BASE; "
@@ -730,7 +762,7 @@ static void write_terminal(struct ctx *x, bool quiet)
 	int n = 0;
 	for (uint32_t k = 0; k < c->nsc && n < x->top; k++) {
 		const struct cmp_syscall *cs = &c->sc[x->order[k]];
-		if (!strcmp(cs->status, "same")) {
+		if (!calls_row(cs)) {
 			continue;
 		}
 		n++;
@@ -743,6 +775,23 @@ static void write_terminal(struct ctx *x, bool quiet)
 		tab_print_text(&t, stdout, "  ");
 	} else {
 		printf("No syscall changed its call count by more than 5%%.\n");
+	}
+	tab_free(&t);
+	/* latency shifts have their own table, whether or not the calls moved too */
+	tab_init(&t, "syscall|>calls base|>calls new|>p50 base|>p50 new|>change|>MWU p");
+	n = 0;
+	for (uint32_t k = 0; k < c->nsc && n < x->top; k++) {
+		const struct cmp_syscall *cs = &c->sc[x->order[k]];
+		if (!cs->lat_changed) {
+			continue;
+		}
+		n++;
+		tab_row(&t, cs->name, num(cs->s[0].calls), num(cs->s[1].calls), ro_ns(cs->s[0].p[0]),
+			ro_ns(cs->s[1].p[0]), pct(cs->s[0].p[0], cs->s[1].p[0]), pval(cs->mwu_p));
+	}
+	if (n) {
+		printf("\nLatency shifts (p50 moved > 10%%, Mann-Whitney p < 0.01):\n");
+		tab_print_text(&t, stdout, "  ");
 	}
 	tab_free(&t);
 	printf("\n%u new, %u vanished syscalls; %u new syscall trigrams", c->n_new, c->n_vanished,

@@ -1005,10 +1005,17 @@ int cmd_analyze_report(int argc, char **argv)
 	}
 	rc = 0;
 	if (!quiet) {
-		printf("%s: %" PRIu64 " syscalls (%" PRIu64 " errors, %" PRIu64 " blocked) in %s, "
-		       "%u processes, %s\n",
-		       file, c.r->calls, c.r->errors, c.r->blocked, ro_ns(c.r->runtime_ms * 1e6),
-		       c.r->nprocs, ro_exit_str(c.r));
+		const char *ex = ro_exit_str(c.r);
+
+		/* a bare "unknown" at the end of the line reads as a truncation */
+		if (!strcmp(ex, "unknown")) {
+			ex = "exit reason unknown";
+		}
+		printf("%s: %" PRIu64 " syscall%s (%" PRIu64 " error%s, %" PRIu64 " blocked) in %s, "
+		       "%u process%s, %s\n",
+		       file, c.r->calls, c.r->calls == 1 ? "" : "s", c.r->errors,
+		       c.r->errors == 1 ? "" : "s", c.r->blocked, ro_ns(c.r->runtime_ms * 1e6),
+		       c.r->nprocs, c.r->nprocs == 1 ? "" : "es", ex);
 		printf("report: %s/index.html (also report.md, summary.json; %d plots in %s)\n", dir,
 		       c.ps.drawn, c.ps.dir);
 		rc = cli_finish_stdout(0);

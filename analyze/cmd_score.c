@@ -35,7 +35,9 @@ static void usage(FILE *f)
 		"      --score NAME     score that --threshold applies to (default nll)\n"
 		"  -t, --threshold X    exit 1 when any process's score is above X\n"
 		"  -f, --format FMT     text (default) or json\n"
-		"  -k, --top K          list the K most surprising windows (default 10, 0 = none)\n"
+		"  -k, --top K          list the K most surprising windows (default 10, 0 = none),\n"
+		"                       at seconds from their trace's start as replay prints them\n"
+		"                       (JSON: time, and ts_ns in boot-time ns)\n"
 		"      --no-processes   only the per-file lines\n"
 		"  -v, --verbose        speed figures on stderr\n"
 		"  -h, --help           this help\n"
@@ -79,6 +81,24 @@ static void print_seq(FILE *f, const struct ng_model *m, const struct se_window 
 		}
 		first = false;
 	}
+}
+
+/* Nanoseconds from the start of the window's trace (replay's time 0). */
+static int64_t rel_ns(const struct se_engine *e, const struct se_window *w)
+{
+	return (int64_t)(w->ts - se_file_stats(e, w->file)->start_ns);
+}
+
+/* Seconds with microseconds, cut rather than rounded, as replay prints them. */
+static const char *rel_text(const struct se_engine *e, const struct se_window *w, char *buf,
+			    size_t n)
+{
+	int64_t ns = rel_ns(e, w);
+	uint64_t a = ns < 0 ? (uint64_t)-ns : (uint64_t)ns;
+
+	snprintf(buf, n, "%s%" PRIu64 ".%06" PRIu64, ns < 0 ? "-" : "", a / 1000000000u,
+		 a % 1000000000u / 1000u);
+	return buf;
 }
 
 static void text_stats(const struct se_stats *st)
@@ -271,8 +291,8 @@ int cmd_analyze_score(int argc, char **argv)
 		for (size_t i = 0; i < nw; i++) {
 			printf("%s{\"file\":", i ? "," : "");
 			json_str(stdout, argv[optind + w[i].file]);
-			printf(",\"ts_ns\":%" PRIu64 ",\"pid\":%d,\"tid\":%d,\"comm\":", w[i].ts, w[i].pid,
-			       w[i].tid);
+			printf(",\"ts_ns\":%" PRIu64 ",\"time\":%.9f,\"pid\":%d,\"tid\":%d,\"comm\":",
+			       w[i].ts, rel_ns(e, &w[i]) / 1e9, w[i].pid, w[i].tid);
 			json_str(stdout, w[i].comm);
 			printf(",\"surprisal\":");
 			json_num(stdout, w[i].surprisal);
@@ -283,10 +303,13 @@ int cmd_analyze_score(int argc, char **argv)
 		printf("]}\n");
 	} else if (nw) {
 		printf("\nMost surprising windows (bits = -log2 P(last call | the calls before)):\n");
-		printf("%-17s %-8s %-8s %-16s %6s %-6s %s\n", "boottime(s)", "pid", "tid", "comm", "bits",
+		printf("%-12s %-8s %-8s %-16s %6s %-6s %s\n", "time(s)", "pid", "tid", "comm", "bits",
 		       "seen", "sequence");
 		for (size_t i = 0; i < nw; i++) {
-			printf("%-17.6f %-8d %-8d %-16s %6.2f %-6s ", w[i].ts / 1e9, w[i].pid, w[i].tid,
+			char tbuf[32];
+
+			printf("%-12s %-8d %-8d %-16s %6.2f %-6s ",
+			       rel_text(e, &w[i], tbuf, sizeof(tbuf)), w[i].pid, w[i].tid,
 			       w[i].comm, w[i].surprisal, w[i].seen ? "yes" : "no");
 			print_seq(stdout, m, &w[i], false);
 			putchar('\n');

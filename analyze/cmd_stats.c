@@ -25,7 +25,8 @@ static void usage(FILE *f)
 		"Aggregate many recorded runs, grouped by the recorded command (default) or by the\n"
 		"trace's label: number of runs, average runtime, read/write syscalls (syscr/syscw of\n"
 		"/proc/PID/io), peak memory (VmPeak) and peak CPU, totals of blocked syscalls.\n"
-		"Averages of /proc figures count only the runs that have /proc samples.\n"
+		"Averages of /proc figures count only the runs that have /proc samples; memory\n"
+		"figures only the runs whose samples carry VmPeak (not those sampled after exit).\n"
 		"\n"
 		"Options:\n"
 		"      --by KEY             group by 'command' or 'label'\n"
@@ -37,6 +38,7 @@ static void usage(FILE *f)
 struct group {
 	char *key;
 	uint64_t runs, sampled, failed;
+	uint64_t mem_sampled; /* runs whose samples carry memory figures */
 	double runtime_ms, syscr, syscw, peak_mem, peak_cpu, syscalls;
 	uint64_t max_mem;
 	double max_cpu;
@@ -68,10 +70,17 @@ static void add_run(struct group *g, const struct rs_run *r)
 		g->sampled++;
 		g->syscr += r->syscr;
 		g->syscw += r->syscw;
-		g->peak_mem += r->peak_memory_kb;
 		g->peak_cpu += r->peak_cpu;
-		if (r->peak_memory_kb > g->max_mem) {
-			g->max_mem = r->peak_memory_kb;
+		/*
+		 * A process sampled only after it exited (a zombie) has no Vm*
+		 * lines: a VmPeak of 0 means "not known", not "no memory".
+		 */
+		if (r->peak_memory_kb > 0) {
+			g->mem_sampled++;
+			g->peak_mem += r->peak_memory_kb;
+			if (r->peak_memory_kb > g->max_mem) {
+				g->max_mem = r->peak_memory_kb;
+			}
 		}
 		if (r->peak_cpu > g->max_cpu) {
 			g->max_cpu = r->peak_cpu;
@@ -90,13 +99,14 @@ static void json_group(struct jw *w, const struct group *g, const char *by)
 	jw_kstr(w, by, g->key);
 	jw_ku64(w, "runs", g->runs);
 	jw_ku64(w, "runs_with_samples", g->sampled);
+	jw_ku64(w, "runs_with_memory", g->mem_sampled);
 	jw_ku64(w, "failed_runs", g->failed);
 	jw_kdbl(w, "avg_runtime_ms", round(avg(g->runtime_ms, g->runs) * 1000) / 1000);
 	jw_kdbl(w, "avg_syscalls", round(avg(g->syscalls, g->runs) * 10) / 10);
 	jw_kdbl(w, "avg_read_syscalls", round(avg(g->syscr, g->sampled) * 10) / 10);
 	jw_kdbl(w, "avg_write_syscalls", round(avg(g->syscw, g->sampled) * 10) / 10);
-	jw_kdbl(w, "avg_peak_memory_kb", round(avg(g->peak_mem, g->sampled)));
-	if (g->sampled) {
+	jw_kdbl(w, "avg_peak_memory_kb", round(avg(g->peak_mem, g->mem_sampled)));
+	if (g->mem_sampled) {
 		jw_ku64(w, "max_peak_memory_kb", g->max_mem);
 	} else {
 		jw_knull(w, "max_peak_memory_kb");
@@ -223,8 +233,8 @@ int cmd_analyze_stats(int argc, char **argv)
 			tab_row(&t, k < ng ? g->key : "(all)", tab_fmt("%" PRIu64, g->runs),
 				tab_fmt("%" PRIu64, g->failed), fmt1(avg(g->runtime_ms, g->runs)),
 				fmt1(avg(g->syscalls, g->runs)), fmt1(avg(g->syscr, g->sampled)),
-				fmt1(avg(g->syscw, g->sampled)), fmt1(avg(g->peak_mem, g->sampled)),
-				g->sampled ? tab_fmt("%" PRIu64, g->max_mem) : "-",
+				fmt1(avg(g->syscw, g->sampled)), fmt1(avg(g->peak_mem, g->mem_sampled)),
+				g->mem_sampled ? tab_fmt("%" PRIu64, g->max_mem) : "-",
 				fmt1(avg(g->peak_cpu, g->sampled)), tab_fmt("%" PRIu64, g->blocked));
 		}
 		tab_print_text(&t, stdout, "");

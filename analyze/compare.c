@@ -266,10 +266,10 @@ int cmp_build(struct cmp *c)
 			c->n_vanished++;
 		} else {
 			double d = fabs(nw->calls - b->calls);
-			bool calls_changed = d > 0.05 * b->calls && d >= 1;
-			bool lat_changed = !isnan(cs->mwu_p) && cs->mwu_p < 0.01 &&
-					   fabs(nw->p[0] - b->p[0]) > 0.1 * b->p[0];
-			cs->status = calls_changed || lat_changed ? "changed" : "same";
+			cs->calls_changed = d > 0.05 * b->calls && d >= 1;
+			cs->lat_changed = !isnan(cs->mwu_p) && cs->mwu_p < 0.01 &&
+					  fabs(nw->p[0] - b->p[0]) > 0.1 * b->p[0];
+			cs->status = cs->calls_changed || cs->lat_changed ? "changed" : "same";
 		}
 	}
 	res_fill(c);

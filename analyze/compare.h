@@ -35,6 +35,8 @@ struct cmp_syscall {
 	uint32_t classes;
 	struct cmp_sc_side s[2];  /* 0 = base, 1 = new */
 	const char *status;       /* "new", "vanished", "changed", "same" */
+	bool calls_changed;       /* "changed" because calls per run moved > 5% */
+	bool lat_changed;         /* "changed" because the p50 shifted (MWU p < 0.01, > 10%) */
 	double mwu_p;             /* NaN when not tested */
 	double ci_lo[3], ci_hi[3];/* bootstrap intervals of the p50/p90/p99 deltas */
 	double noise_z;           /* calls delta over its standard error (several runs) */

@@ -371,6 +371,7 @@ int se_file(struct se_engine *e, const char *path)
 	uint32_t cur_tid = 0;
 	enum sr_status st;
 	double t0 = now(), c0 = cpu_now();
+	bool have_start = false;
 	int rc = -1;
 
 	struct se_stats *nf = realloc(e->files, (e->nfiles + 1) * sizeof(*nf));
@@ -407,6 +408,11 @@ int se_file(struct se_engine *e, const char *path)
 		if (st != SR_OK) {
 			cli_trace_error(path, &err);
 			goto out;
+		}
+		/* the trace start as replay counts it: process table entries aside */
+		if (!have_start && ev.type != SR_EV_PROCINFO) {
+			e->files[file].start_ns = ev.ts;
+			have_start = true;
 		}
 		if (ev.type != SR_EV_SYSCALL) {
 			if (pt_event(&procs, &ev) < 0) {

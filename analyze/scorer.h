@@ -32,6 +32,7 @@ struct se_stats {
 	uint32_t lfc;
 	double nll_sum;      /* bits */
 	uint64_t unknown_program_calls; /* scored against all profiles together */
+	uint64_t start_ns;   /* files only: boot-time ns of the first event (replay's time 0) */
 };
 
 struct se_proc {

@@ -323,6 +323,14 @@ enum sr_arg_kind {
 	SR_ARG_ARGV,     /* char *const argv[] */
 	SR_ARG_AT_FLAGS,
 	SR_ARG_WHENCE,
+	SR_ARG_WAIT_OPTIONS, /* WNOHANG|__WALL ... (wait4, waitpid, waitid) */
+	SR_ARG_IDTYPE,   /* waitid P_PID ... */
+	SR_ARG_PRCTL_OPTION,
+	SR_ARG_FUTEX_OP, /* FUTEX_WAIT_PRIVATE ... */
+	SR_ARG_CLOCKID,  /* CLOCK_REALTIME ... */
+	SR_ARG_TIMER_FLAGS, /* clock_nanosleep TIMER_ABSTIME */
+	SR_ARG_MADVISE,  /* MADV_DONTNEED ... */
+	SR_ARG_ACCESS_MODE, /* F_OK, R_OK|W_OK ... */
 };
 
 struct sr_syscall_info {

@@ -99,6 +99,21 @@ static void put_rest(struct out *o, uint64_t v, int printed)
 	}
 }
 
+/*
+ * Names of the bits of V found in TAB, then what is left in hex. Kept as
+ * two statements on purpose: put_flags() clears bits of the value it is
+ * given, and handing that value to put_rest() in the same call expression
+ * would read it before or after the clearing depending on the compiler
+ * (clang printed "O_RDONLY|O_CLOEXEC|0x80000").
+ */
+static void put_flag_set(struct out *o, uint64_t v, const struct flag_name *tab, size_t n,
+			 int first)
+{
+	int printed = put_flags(o, &v, tab, n, first);
+
+	put_rest(o, v, printed);
+}
+
 /* ---- strings ---- */
 
 static void put_quoted(struct out *o, const char *s, size_t maxlen)
@@ -201,7 +216,7 @@ static void put_open_flags(struct out *o, uint64_t v)
 			tab[i].bit = 0;
 		}
 	}
-	put_rest(o, v, put_flags(o, &v, tab, NFLAGS(tab), 1));
+	put_flag_set(o, v, tab, NFLAGS(tab), 1);
 }
 
 size_t argfmt_open_flags(char *buf, size_t n, uint64_t flags)
@@ -228,7 +243,7 @@ static void put_prot(struct out *o, uint64_t v)
 		out_puts(o, "PROT_NONE");
 		return;
 	}
-	put_rest(o, v, put_flags(o, &v, prot_names, NFLAGS(prot_names), 0));
+	put_flag_set(o, v, prot_names, NFLAGS(prot_names), 0);
 }
 
 size_t argfmt_mmap_prot(char *buf, size_t n, uint64_t prot)
@@ -418,7 +433,7 @@ static void put_socktype(struct out *o, uint64_t v)
 		out_printf(o, "%u", type);
 	}
 	v &= ~(uint64_t)SR_SOCK_TYPE_MASK;
-	put_rest(o, v, put_flags(o, &v, sock_flag_names, NFLAGS(sock_flag_names), 1));
+	put_flag_set(o, v, sock_flag_names, NFLAGS(sock_flag_names), 1);
 }
 
 #define SR_AT_REMOVEDIR 0x200u
@@ -446,7 +461,7 @@ static void put_at_flags(struct out *o, uint64_t v, bool eaccess)
 			tab[i].name = "AT_EACCESS";
 		}
 	}
-	put_rest(o, v, put_flags(o, &v, tab, NFLAGS(tab), 0));
+	put_flag_set(o, v, tab, NFLAGS(tab), 0);
 }
 
 static void put_whence(struct out *o, uint64_t v)
@@ -486,6 +501,179 @@ static void put_mode(struct out *o, uint64_t v)
 	out_printf(o, "%#03llo", (unsigned long long)v);
 }
 
+/* ---- enumerations and flag sets of process, time and memory calls ---- */
+
+/* A name from TAB indexed by value, or the number with strace's comment. */
+static void put_enum(struct out *o, uint64_t v, const char *const *tab, size_t n,
+		     const char *unknown)
+{
+	if (v < n && tab[v]) {
+		out_puts(o, tab[v]);
+	} else if (unknown) {
+		out_printf(o, "%#llx /* %s */", (unsigned long long)v, unknown);
+	} else {
+		out_printf(o, "%lld", (long long)(int32_t)v);
+	}
+}
+
+/*
+ * WSTOPPED and WUNTRACED are the same bit: waitid calls it WSTOPPED and
+ * strace puts it after WEXITED there.
+ */
+static void put_wait_options(struct out *o, uint64_t v, bool waitid)
+{
+	static const struct flag_name names[] = {
+		{ 0x1, "WNOHANG" },	       { 0x2, "WUNTRACED" },	      { 0x4, "WEXITED" },
+		{ 0x8, "WCONTINUED" },	       { 0x01000000, "WNOWAIT" },     { 0x20000000, "__WNOTHREAD" },
+		{ 0x40000000, "__WALL" },      { 0x80000000, "__WCLONE" },
+	};
+	struct flag_name tab[NFLAGS(names)];
+
+	memcpy(tab, names, sizeof(tab));
+	if (waitid) {
+		tab[1] = (struct flag_name){ 0x4, "WEXITED" };
+		tab[2] = (struct flag_name){ 0x2, "WSTOPPED" };
+	}
+	put_flag_set(o, v & 0xffffffffu, tab, NFLAGS(tab), 0);
+}
+
+static const char *const idtype_names[] = { "P_ALL", "P_PID", "P_PGID", "P_PIDFD" };
+
+static const char *const clock_names[] = {
+	"CLOCK_REALTIME",	 "CLOCK_MONOTONIC",	   "CLOCK_PROCESS_CPUTIME_ID",
+	"CLOCK_THREAD_CPUTIME_ID", "CLOCK_MONOTONIC_RAW",  "CLOCK_REALTIME_COARSE",
+	"CLOCK_MONOTONIC_COARSE", "CLOCK_BOOTTIME",	   "CLOCK_REALTIME_ALARM",
+	"CLOCK_BOOTTIME_ALARM",	 NULL,			   "CLOCK_TAI",
+};
+
+static const char *const madvise_names[] = {
+	[0] = "MADV_NORMAL",	    [1] = "MADV_RANDOM",	  [2] = "MADV_SEQUENTIAL",
+	[3] = "MADV_WILLNEED",	    [4] = "MADV_DONTNEED",	  [8] = "MADV_FREE",
+	[9] = "MADV_REMOVE",	    [10] = "MADV_DONTFORK",	  [11] = "MADV_DOFORK",
+	[12] = "MADV_MERGEABLE",    [13] = "MADV_UNMERGEABLE",	  [14] = "MADV_HUGEPAGE",
+	[15] = "MADV_NOHUGEPAGE",   [16] = "MADV_DONTDUMP",	  [17] = "MADV_DODUMP",
+	[18] = "MADV_WIPEONFORK",   [19] = "MADV_KEEPONFORK",	  [20] = "MADV_COLD",
+	[21] = "MADV_PAGEOUT",	    [22] = "MADV_POPULATE_READ",  [23] = "MADV_POPULATE_WRITE",
+	[24] = "MADV_DONTNEED_LOCKED", [25] = "MADV_COLLAPSE",	  [100] = "MADV_HWPOISON",
+	[101] = "MADV_SOFT_OFFLINE", [102] = "MADV_GUARD_INSTALL", [103] = "MADV_GUARD_REMOVE",
+};
+
+static void put_access_mode(struct out *o, uint64_t v)
+{
+	static const struct flag_name names[] = {
+		{ 4, "R_OK" },
+		{ 2, "W_OK" },
+		{ 1, "X_OK" },
+	};
+
+	v &= 0xffffffffu;
+	if (v == 0) {
+		out_puts(o, "F_OK");
+		return;
+	}
+	put_flag_set(o, v, names, NFLAGS(names), 0);
+}
+
+static void put_timer_flags(struct out *o, uint64_t v)
+{
+	static const struct flag_name names[] = {
+		{ 1, "TIMER_ABSTIME" },
+	};
+
+	put_flag_set(o, v & 0xffffffffu, names, NFLAGS(names), 0);
+}
+
+#define SR_FUTEX_PRIVATE 128u
+#define SR_FUTEX_CLOCK_REALTIME 256u
+#define SR_FUTEX_CMD(op) ((op) & ~(uint64_t)(SR_FUTEX_PRIVATE | SR_FUTEX_CLOCK_REALTIME))
+#define SR_FUTEX_WAIT 0u
+#define SR_FUTEX_WAKE 1u
+
+static void put_futex_op(struct out *o, uint64_t v)
+{
+	static const char *const names[] = {
+		"FUTEX_WAIT",	     "FUTEX_WAKE",	  "FUTEX_FD",	       "FUTEX_REQUEUE",
+		"FUTEX_CMP_REQUEUE", "FUTEX_WAKE_OP",	  "FUTEX_LOCK_PI",     "FUTEX_UNLOCK_PI",
+		"FUTEX_TRYLOCK_PI",  "FUTEX_WAIT_BITSET", "FUTEX_WAKE_BITSET", "FUTEX_WAIT_REQUEUE_PI",
+		"FUTEX_CMP_REQUEUE_PI", "FUTEX_LOCK_PI2",
+	};
+	uint64_t cmd;
+
+	v &= 0xffffffffu;
+	cmd = SR_FUTEX_CMD(v);
+	if (cmd >= NFLAGS(names)) {
+		out_printf(o, "%#llx /* FUTEX_??? */", (unsigned long long)v);
+		return;
+	}
+	out_puts(o, names[cmd]);
+	if (v & SR_FUTEX_PRIVATE) {
+		out_puts(o, "_PRIVATE");
+	}
+	if (v & SR_FUTEX_CLOCK_REALTIME) {
+		out_puts(o, "|FUTEX_CLOCK_REALTIME");
+	}
+}
+
+/*
+ * prctl options strace names, with how many arguments it shows for them
+ * (the option included) and how it shows the first argument after it;
+ * other arguments of a listed option are unsigned decimals.
+ */
+struct prctl_option {
+	uint32_t opt;
+	const char *name;
+	uint8_t shown;
+	uint8_t arg1;
+};
+
+#define SR_ARGFMT_XNUM 0xff /* hex number, 0 as "0" (not NULL) */
+
+static const struct prctl_option prctl_options[] = {
+	{ 1, "PR_SET_PDEATHSIG", 2, SR_ARG_SIGNAL },
+	{ 2, "PR_GET_PDEATHSIG", 2, SR_ARG_HEX },
+	{ 3, "PR_GET_DUMPABLE", 1, 0 },
+	{ 4, "PR_SET_DUMPABLE", 2, SR_ARG_UINT },
+	{ 7, "PR_GET_KEEPCAPS", 1, 0 },
+	{ 8, "PR_SET_KEEPCAPS", 2, SR_ARG_UINT },
+	{ 15, "PR_SET_NAME", 2, SR_ARG_HEX },
+	{ 16, "PR_GET_NAME", 2, SR_ARG_HEX },
+	{ 21, "PR_GET_SECCOMP", 1, 0 },
+	{ 22, "PR_SET_SECCOMP", 5, SR_ARG_UINT },
+	{ 23, "PR_CAPBSET_READ", 2, SR_ARG_UINT },
+	{ 24, "PR_CAPBSET_DROP", 2, SR_ARG_UINT },
+	{ 29, "PR_SET_TIMERSLACK", 2, SR_ARG_UINT },
+	{ 30, "PR_GET_TIMERSLACK", 1, 0 },
+	{ 36, "PR_SET_CHILD_SUBREAPER", 2, SR_ARG_UINT },
+	{ 37, "PR_GET_CHILD_SUBREAPER", 2, SR_ARG_HEX },
+	{ 38, "PR_SET_NO_NEW_PRIVS", 5, SR_ARG_UINT },
+	{ 39, "PR_GET_NO_NEW_PRIVS", 5, SR_ARG_UINT },
+	{ 47, "PR_CAP_AMBIENT", 5, SR_ARG_UINT },
+	{ 0x53564d41, "PR_SET_VMA", 5, SR_ARG_UINT },
+};
+
+static const struct prctl_option *prctl_option_of(uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < NFLAGS(prctl_options); i++) {
+		if (prctl_options[i].opt == (v & 0xffffffffu)) {
+			return &prctl_options[i];
+		}
+	}
+	return NULL;
+}
+
+static void put_prctl_option(struct out *o, uint64_t v)
+{
+	const struct prctl_option *p = prctl_option_of(v);
+
+	if (p) {
+		out_puts(o, p->name);
+	} else {
+		out_printf(o, "%#llx /* PR_??? */", (unsigned long long)(v & 0xffffffffu));
+	}
+}
+
 static void put_hex(struct out *o, uint64_t v)
 {
 	if (v == 0) {
@@ -497,9 +685,16 @@ static void put_hex(struct out *o, uint64_t v)
 
 #define SR_AT_FDCWD (-100)
 
-static void put_arg(struct out *o, enum sr_arg_kind k, uint64_t v, const char *str, bool eaccess)
+/* NAME (may be NULL) tells calls sharing a kind apart where strace does. */
+static void put_arg(struct out *o, enum sr_arg_kind k, uint64_t v, const char *str,
+		    const char *name)
 {
-	switch (k) {
+	bool eaccess = name && (!strcmp(name, "faccessat2") || !strcmp(name, "faccessat"));
+
+	switch ((unsigned)k) {
+	case SR_ARGFMT_XNUM:
+		out_printf(o, "%#llx", (unsigned long long)v);
+		break;
 	case SR_ARG_NONE:
 	case SR_ARG_INT:
 		out_printf(o, "%lld", (long long)v);
@@ -563,6 +758,30 @@ static void put_arg(struct out *o, enum sr_arg_kind k, uint64_t v, const char *s
 	case SR_ARG_WHENCE:
 		put_whence(o, v);
 		break;
+	case SR_ARG_WAIT_OPTIONS:
+		put_wait_options(o, v, name && !strcmp(name, "waitid"));
+		break;
+	case SR_ARG_IDTYPE:
+		put_enum(o, v, idtype_names, NFLAGS(idtype_names), NULL);
+		break;
+	case SR_ARG_PRCTL_OPTION:
+		put_prctl_option(o, v);
+		break;
+	case SR_ARG_FUTEX_OP:
+		put_futex_op(o, v);
+		break;
+	case SR_ARG_CLOCKID:
+		put_enum(o, v, clock_names, NFLAGS(clock_names), NULL);
+		break;
+	case SR_ARG_TIMER_FLAGS:
+		put_timer_flags(o, v);
+		break;
+	case SR_ARG_MADVISE:
+		put_enum(o, v, madvise_names, NFLAGS(madvise_names), "MADV_???");
+		break;
+	case SR_ARG_ACCESS_MODE:
+		put_access_mode(o, v);
+		break;
 	case SR_ARG_HEX:
 	default:
 		put_hex(o, v);
@@ -575,15 +794,48 @@ size_t argfmt_arg(char *buf, size_t n, enum sr_arg_kind k, uint64_t v, const cha
 	struct out o;
 
 	out_init(&o, buf, n);
-	put_arg(&o, k, v, str, false);
+	put_arg(&o, k, v, str, NULL);
 	return o.len;
+}
+
+/*
+ * The argument kinds to print for SC and how many of them: the signature's,
+ * except for calls whose meaning of the later arguments depends on an
+ * earlier one, where strace shows only those the kernel reads.
+ */
+static int shown_args(const struct sr_syscall_info *info, const struct sr_syscall *sc,
+		      uint8_t kinds[6])
+{
+	const struct prctl_option *p;
+	int n = info->nargs < 6 ? info->nargs : 6;
+	int i;
+
+	memcpy(kinds, info->arg, 6);
+	if (n >= 2 && kinds[0] == SR_ARG_PRCTL_OPTION) {
+		p = prctl_option_of(sc->args[0]);
+		for (i = 1; i < n; i++) {
+			kinds[i] = p ? SR_ARG_UINT : SR_ARGFMT_XNUM;
+		}
+		if (p) {
+			kinds[1] = p->arg1 ? p->arg1 : SR_ARG_UINT;
+			n = p->shown < n ? p->shown : n;
+		}
+	} else if (n >= 3 && kinds[1] == SR_ARG_FUTEX_OP) {
+		if (SR_FUTEX_CMD(sc->args[1] & 0xffffffffu) == SR_FUTEX_WAIT) {
+			n = 4 < n ? 4 : n;
+		} else if (SR_FUTEX_CMD(sc->args[1] & 0xffffffffu) == SR_FUTEX_WAKE) {
+			n = 3;
+		}
+	}
+	return n;
 }
 
 size_t argfmt_call(char *buf, size_t n, const struct sr_syscall_info *info, const char *name,
 		   const struct sr_syscall *sc)
 {
 	struct out o;
-	bool eaccess;
+	uint8_t kinds[6];
+	int nargs;
 	int i;
 
 	out_init(&o, buf, n);
@@ -605,21 +857,20 @@ size_t argfmt_call(char *buf, size_t n, const struct sr_syscall_info *info, cons
 			out_printf(&o, "%s%#llx", i ? ", " : "", (unsigned long long)sc->args[i]);
 		}
 	} else {
-		eaccess = name && (!strcmp(name, "faccessat2") || !strcmp(name, "faccessat"));
-		for (i = 0; i < info->nargs && i < 6; i++) {
+		nargs = shown_args(info, sc, kinds);
+		for (i = 0; i < nargs; i++) {
 			/*
 			 * The mode after open flags is only read with O_CREAT or
 			 * O_TMPFILE; otherwise it is register noise (strace hides it too).
 			 */
-			if (i > 0 && info->arg[i] == SR_ARG_MODE &&
-			    info->arg[i - 1] == SR_ARG_OPEN_FLAGS &&
+			if (i > 0 && kinds[i] == SR_ARG_MODE && kinds[i - 1] == SR_ARG_OPEN_FLAGS &&
 			    !(sc->args[i - 1] & (SR_O_CREAT | SR_O_TMPFILE_BIT))) {
 				break;
 			}
 			if (i) {
 				out_puts(&o, ", ");
 			}
-			put_arg(&o, (enum sr_arg_kind)info->arg[i], sc->args[i], sc->str[i], eaccess);
+			put_arg(&o, (enum sr_arg_kind)kinds[i], sc->args[i], sc->str[i], name);
 		}
 	}
 	out_putc(&o, ')');
@@ -641,6 +892,12 @@ static bool returns_address(const char *name)
 	return false;
 }
 
+bool argfmt_exec_succeeded(const char *name, const struct sr_syscall *sc)
+{
+	return (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) == SR_SC_NORETURN && name &&
+	       (!strcmp(name, "execve") || !strcmp(name, "execveat"));
+}
+
 size_t argfmt_ret(char *buf, size_t n, const struct sr_syscall_info *info,
 		  const struct sr_syscall *sc)
 {
@@ -648,7 +905,9 @@ size_t argfmt_ret(char *buf, size_t n, const struct sr_syscall_info *info,
 	int64_t r = sc->ret;
 
 	out_init(&o, buf, n);
-	if (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) {
+	if (argfmt_exec_succeeded(info ? info->name : NULL, sc)) {
+		out_putc(&o, '0');
+	} else if (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) {
 		out_putc(&o, '?');
 	} else if (r >= -4095 && r <= -1) {
 		int e = (int)-r;

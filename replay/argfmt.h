@@ -11,6 +11,7 @@
 #ifndef SYSREC_ARGFMT_H
 #define SYSREC_ARGFMT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,6 +27,11 @@ size_t argfmt_call(char *buf, size_t n, const struct sr_syscall_info *info, cons
 /* Return value: "3", "-1 ENOENT (No such file or directory)", "0x7f12a000" for mmap/brk-like pointer results, "?" when unfinished. */
 size_t argfmt_ret(char *buf, size_t n, const struct sr_syscall_info *info,
 		  const struct sr_syscall *sc);
+/*
+ * True for an execve/execveat recorded as not returning: it replaced the
+ * image, which strace (and every output of replay) shows as "= 0".
+ */
+bool argfmt_exec_succeeded(const char *name, const struct sr_syscall *sc);
 /* Symbolic flag sets for JSON/CSV users too */
 size_t argfmt_open_flags(char *buf, size_t n, uint64_t flags);
 size_t argfmt_mmap_prot(char *buf, size_t n, uint64_t prot);

@@ -107,6 +107,9 @@ static void csv_event(struct replay *rp, struct rp_input *in, const struct sr_ev
 	sb_putc(s, ',');
 	if (sc->flags & SR_SC_UNFINISHED) {
 		SB_LIT(s, ",,,unfinished,");
+	} else if (argfmt_exec_succeeded(rp_input_sc_name(in, sc->nr), sc)) {
+		/* the image was replaced: strace's "= 0", no duration */
+		SB_LIT(s, "0,,,ok,");
 	} else if (sc->flags & SR_SC_NORETURN) {
 		SB_LIT(s, ",,,noreturn,");
 	} else {

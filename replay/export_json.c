@@ -138,7 +138,11 @@ static void json_syscall(struct replay *rp, struct rp_input *in, const struct sr
 	if (path) {
 		kv_str(s, "path", path);
 	}
-	if (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) {
+	if (argfmt_exec_succeeded(rp_input_sc_name(in, sc->nr), sc)) {
+		/* the image was replaced: strace's "= 0", no duration */
+		SB_LIT(s, ",\"ret\":0,\"duration_ns\":null");
+		kv_bool(s, "noreturn", true);
+	} else if (sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) {
 		SB_LIT(s, ",\"ret\":null,\"duration_ns\":null");
 		kv_bool(s, (sc->flags & SR_SC_UNFINISHED) ? "unfinished" : "noreturn", true);
 	} else {

@@ -114,7 +114,8 @@ static void pf_syscall(struct replay *rp, struct rp_input *in, const struct sr_s
 	rp_fmt_call(&pf.tmp, in, sc);
 	sb_putc(&pf.tmp, '\0');
 	sb_json_str(s, pf.tmp.b);
-	if (!(sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN))) {
+	if (!(sc->flags & (SR_SC_UNFINISHED | SR_SC_NORETURN)) ||
+	    argfmt_exec_succeeded(rp_input_sc_name(in, sc->nr), sc)) {
 		SB_LIT(s, ",\"ret\":");
 		pf.tmp.len = 0;
 		rp_fmt_ret(&pf.tmp, in, sc);

@@ -547,11 +547,14 @@ struct sym {
 	uint64_t v;
 };
 
+/* Every kind of enum sr_arg_kind (the last one + 1). */
+#define SYM_KINDS (SR_ARG_ACCESS_MODE + 1)
+
 static struct {
 	struct sym *v;
 	size_t n;
 	bool built;
-} symtab[SR_ARG_WHENCE + 1];
+} symtab[SYM_KINDS];
 
 static void sym_build(enum sr_arg_kind k)
 {
@@ -611,7 +614,7 @@ static bool sym_lookup(enum sr_arg_kind k, const char *s, size_t n, uint64_t *v)
 {
 	char name[40];
 
-	if (k > SR_ARG_WHENCE) {
+	if ((unsigned)k >= SYM_KINDS) {
 		return false;
 	}
 	if (!symtab[k].built) {
@@ -632,12 +635,19 @@ static bool sym_lookup(enum sr_arg_kind k, const char *s, size_t n, uint64_t *v)
 		{ "SIG_BLOCK", 0 }, { "SIG_UNBLOCK", 1 }, { "SIG_SETMASK", 2 },
 		{ "SEEK_SET", 0 }, { "SEEK_CUR", 1 }, { "SEEK_END", 2 }, { "SEEK_DATA", 3 },
 		{ "SEEK_HOLE", 4 }, { "P_ALL", 0 }, { "P_PID", 1 }, { "P_PGID", 2 }, { "P_PIDFD", 3 },
+		{ "WSTOPPED", 2 }, /* waitid's name of WUNTRACED */
 	};
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
 		if (strlen(plain[i].name) == n && !strncmp(plain[i].name, s, n)) {
 			*v = plain[i].v;
 			return true;
 		}
+	}
+	/* "FUTEX_WAKE_PRIVATE": the operation with FUTEX_PRIVATE_FLAG (128) */
+	if (k == SR_ARG_FUTEX_OP && n > 8 && !strncmp(s + n - 8, "_PRIVATE", 8) &&
+	    sym_lookup(k, s, n - 8, v) && *v < 128) {
+		*v |= 128;
+		return true;
 	}
 	/* clone's exit signal and kill's signal: signal names */
 	if ((k == SR_ARG_CLONE_FLAGS || k == SR_ARG_SIGNAL) && n > 3 && n < sizeof(name)) {

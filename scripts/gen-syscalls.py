@@ -41,6 +41,14 @@ KINDS = {
     "argv": "SR_ARG_ARGV",
     "at_flags": "SR_ARG_AT_FLAGS",
     "whence": "SR_ARG_WHENCE",
+    "wait_options": "SR_ARG_WAIT_OPTIONS",
+    "idtype": "SR_ARG_IDTYPE",
+    "prctl_option": "SR_ARG_PRCTL_OPTION",
+    "futex_op": "SR_ARG_FUTEX_OP",
+    "clockid": "SR_ARG_CLOCKID",
+    "timer_flags": "SR_ARG_TIMER_FLAGS",
+    "madvise": "SR_ARG_MADVISE",
+    "access_mode": "SR_ARG_ACCESS_MODE",
 }
 MAX_ERRNO = 4095
 

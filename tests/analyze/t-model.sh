@@ -68,6 +68,12 @@ is "file totals" "$(js t.json "[d['files'][0][k] for k in ('calls','windows','mi
 is "top windows: 10, the first is cat's first call (read, unseen), named" \
 	"$(js t.json "len(d['top_windows']), d['top_windows'][0]['pid'], d['top_windows'][0]['seen'], d['top_windows'][0]['sequence'], d['top_windows'][1]['sequence']")" \
 	"10 40 False ['read'] ['read', 'write']"
+is "top window times: absolute ts_ns, time from the trace start (first call at 1000 ns)" \
+	"$(js t.json "d['top_windows'][0]['ts_ns'], d['top_windows'][0]['time']")" "9000 8e-06"
+"$SYSREC" analyze score --model ab.model -k 1 t.sysrec >top.txt
+is "text top window: seconds from the trace start, as replay prints them" \
+	"$(grep -A1 '^time(s) ' top.txt | tail -1 | awk '{print $1, $2}')" \
+	"$("$SYSREC" replay --pid 40 t.sysrec | grep -m1 'read(' | awk '{print $1}') 40"
 nll_sh=$(js t.json "($P)[30]['nll']")
 check "nll of sh's odd sequence ($nll_sh) above its training traces'" $PY -c "import json,sys
 d=json.load(open('self.json')); sys.exit(not $nll_sh > d['files'][0]['nll'])"

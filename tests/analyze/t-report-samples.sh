@@ -38,5 +38,9 @@ if ls samples/*.trace >/dev/null 2>&1; then
 	"$SYSREC" analyze stats --format json samples/*.trace >"$out/stats.json"
 	is "stats of every sample exits 0" "$?" 0
 	sgolden sample-stats.json "$out/stats.json"
+	# runs without memory figures (VmPeak 0) stay out of the memory average
+	is "stats: (all) memory average is over the runs with memory figures" \
+		"$(jget "$out/stats.json" "(d['all']['runs_with_memory'], d['all']['avg_peak_memory_kb'] == round(sum(h['avg_peak_memory_kb'] * h['runs_with_memory'] for h in d['groups'] if h['runs_with_memory']) / d['all']['runs_with_memory']))")" \
+		"(3, True)"
 fi
 done_testing

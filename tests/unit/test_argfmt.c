@@ -99,7 +99,51 @@ int main(void)
 	call("unlinkat", A(NEG(-100), 0x55d0, 0x200), S(NULL, "/tmp/af/d"), 0, 0,
 	     "unlinkat(AT_FDCWD, \"/tmp/af/d\", AT_REMOVEDIR) = 0");
 	call("faccessat2", A(NEG(-100), 0x55d0, 4, 0x300), S(NULL, "/tmp/af"), 0, 0,
-	     "faccessat2(AT_FDCWD, \"/tmp/af\", 4, AT_SYMLINK_NOFOLLOW|AT_EACCESS) = 0");
+	     "faccessat2(AT_FDCWD, \"/tmp/af\", R_OK, AT_SYMLINK_NOFOLLOW|AT_EACCESS) = 0");
+	/* process, time and memory calls (strace 6.1, same values) */
+	call("wait4", A(5010, 0, 0, 0), NULL, 5010, 0, "wait4(5010, NULL, 0, NULL) = 5010");
+	call("wait4", A(31448, 0x7ffd99ac4ca0, 0x40000001, 0), NULL, 0, 0,
+	     "wait4(31448, 0x7ffd99ac4ca0, WNOHANG|__WALL, NULL) = 0");
+	call("waitid", A(1, 31448, 0x7ffd10, 0x01000004, 0), NULL, 0, 0,
+	     "waitid(P_PID, 31448, 0x7ffd10, WEXITED|WNOWAIT, NULL) = 0");
+	call("waitid", A(0, 0, 0x7ffd10, 0xf, 0), NULL, 0, 0,
+	     "waitid(P_ALL, 0, 0x7ffd10, WNOHANG|WEXITED|WSTOPPED|WCONTINUED, NULL) = 0");
+	call("wait4", A(NEG(-1), 0, 0xa, 0), NULL, 7, 0, "wait4(-1, NULL, WUNTRACED|WCONTINUED, NULL) = 7");
+	call("prctl", A(15, 0x7ffd20, 0, 0, 0), NULL, 0, 0, "prctl(PR_SET_NAME, 0x7ffd20) = 0");
+	call("prctl", A(38, 1, 0, 0, 0), NULL, 0, 0, "prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) = 0");
+	call("prctl", A(3, 0, 0, 0, 0), NULL, 1, 0, "prctl(PR_GET_DUMPABLE) = 1");
+	call("prctl", A(1, 9, 0, 0, 0), NULL, 0, 0, "prctl(PR_SET_PDEATHSIG, SIGKILL) = 0");
+	call("prctl", A(29, 50000, 0, 0, 0), NULL, 0, 0, "prctl(PR_SET_TIMERSLACK, 50000) = 0");
+	call("prctl", A(999, 1, 2, 3, 4), NULL, -22, 0,
+	     "prctl(0x3e7 /* PR_??? */, 0x1, 0x2, 0x3, 0x4) = -1 EINVAL (Invalid argument)");
+	call("futex", A(0x7ffd99ac4ca0, 129, 1, 0, 0, 0), NULL, 0, 0,
+	     "futex(0x7ffd99ac4ca0, FUTEX_WAKE_PRIVATE, 1) = 0");
+	call("futex", A(0x7ffd99ac4ca0, 128, 1, 0, 0, 0), NULL, -11, 0,
+	     "futex(0x7ffd99ac4ca0, FUTEX_WAIT_PRIVATE, 1, NULL) = -1 EAGAIN (Resource temporarily "
+	     "unavailable)");
+	call("futex", A(0x7ffd99ac4ca0, 0x80 | 0x100 | 9, 1, 0, 0, NEG(-1)), NULL, 0, 0,
+	     "futex(0x7ffd99ac4ca0, FUTEX_WAIT_BITSET_PRIVATE|FUTEX_CLOCK_REALTIME, 1, NULL, NULL, -1)"
+	     " = 0");
+	call("clock_nanosleep", A(0, 0, 0x7ffd30, 0), NULL, 0, 0,
+	     "clock_nanosleep(CLOCK_REALTIME, 0, 0x7ffd30, NULL) = 0");
+	call("clock_nanosleep", A(1, 1, 0x7ffd30, 0), NULL, 0, 0,
+	     "clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, 0x7ffd30, NULL) = 0");
+	call("clock_gettime", A(7, 0x7ffd30), NULL, 0, 0, "clock_gettime(CLOCK_BOOTTIME, 0x7ffd30) = 0");
+	call("clock_getres", A(11, 0x7ffd30), NULL, 0, 0, "clock_getres(CLOCK_TAI, 0x7ffd30) = 0");
+	call("madvise", A(0x7f814f171000, 4096, 4), NULL, 0, 0,
+	     "madvise(0x7f814f171000, 4096, MADV_DONTNEED) = 0");
+	call("madvise", A(0x7f814f171000, 4096, 8), NULL, 0, 0,
+	     "madvise(0x7f814f171000, 4096, MADV_FREE) = 0");
+	call("madvise", A(0x7f814f171000, 4096, 14), NULL, 0, 0,
+	     "madvise(0x7f814f171000, 4096, MADV_HUGEPAGE) = 0");
+	call("madvise", A(0x7f814f171000, 4096, 99), NULL, -22, 0,
+	     "madvise(0x7f814f171000, 4096, 0x63 /* MADV_??? */) = -1 EINVAL (Invalid argument)");
+	call("access", A(0x55d0, 0), S("/"), 0, 0, "access(\"/\", F_OK) = 0");
+	call("access", A(0x55d0, 6), S("/"), 0, 0, "access(\"/\", R_OK|W_OK) = 0");
+	call("access", A(0x55d0, 9), S("/"), -22, 0,
+	     "access(\"/\", X_OK|0x8) = -1 EINVAL (Invalid argument)");
+	call("faccessat", A(NEG(-100), 0x55d0, 4), S(NULL, "/"), 0, 0,
+	     "faccessat(AT_FDCWD, \"/\", R_OK) = 0");
 	call("newfstatat", A(3, 0x55d0, 0x1000, 0x1000), S(NULL, ""), -14, 0,
 	     "newfstatat(3, \"\", 0x1000, AT_EMPTY_PATH) = -1 EFAULT (Bad address)");
 	call("mknodat", A(NEG(-100), 0x55d0, 010640, 0), S(NULL, "/tmp/af/fifo"), 0, 0,
@@ -109,6 +153,14 @@ int main(void)
 	call("umask", A(022), NULL, 022, 0, "umask(022) = 022");
 	call("chmod", A(0x55d0, 04755), S("/tmp/af/x"), 0, 0, "chmod(\"/tmp/af/x\", 04755) = 0");
 	call("exit_group", A(0), NULL, 0, SR_SC_NORETURN, "exit_group(0) = ?");
+	call("exit", A(3), NULL, 0, SR_SC_NORETURN, "exit(3) = ?");
+	/* a successful exec is recorded as not returning; strace shows "= 0" */
+	call("execve", A(0x55d0, 0x7ffe10, 0x7ffe40), S("/bin/true", "/bin/true"), 0, SR_SC_NORETURN,
+	     "execve(\"/bin/true\", [\"/bin/true\", ...], 0x7ffe40) = 0");
+	call("execveat", A(3, 0x55d0, 0x7ffe10, 0x7ffe40, 0x1000), S(NULL, ""), 0, SR_SC_NORETURN,
+	     "execveat(3, \"\", 0x7ffe10, 0x7ffe40, AT_EMPTY_PATH) = 0");
+	call("execve", A(0x55d0, 0x7ffe10, 0x7ffe40), S("/bin/true"), 0,
+	     SR_SC_NORETURN | SR_SC_UNFINISHED, "execve(\"/bin/true\", 0x7ffe10, 0x7ffe40) = ?");
 	call("read", A(0, 0x7ffd1000, 4096), NULL, 0, SR_SC_UNFINISHED,
 	     "read(0, 0x7ffd1000, 4096) = ?");
 	call("brk", A(0), NULL, 0x55d2a000, 0, "brk(NULL) = 0x55d2a000");
