@@ -2,6 +2,7 @@
 /* Process identities (comm, exe, label) followed through a trace. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "proctrack.h"
@@ -229,4 +230,21 @@ void *pt_thread(struct pt_threads *t, uint32_t tid)
 	t->cur = pt_thread_at(t, v - 1);
 	t->cur_tid = tid;
 	return t->cur;
+}
+
+double pt_wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: the per-core speed, whatever else runs on the host */
+double pt_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

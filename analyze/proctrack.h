@@ -62,6 +62,9 @@ int pt_threads_init(struct pt_threads *t, size_t size);
 void pt_threads_free(struct pt_threads *t);
 /* The slot of TID, created when new; NULL when out of memory. */
 void *pt_thread(struct pt_threads *t, uint32_t tid);
+/* Seconds on the monotonic clock and of this thread's CPU time, to time reads. */
+double pt_wall_now(void);
+double pt_cpu_now(void);
 /* The I-th slot in order of first appearance, I < t->n. */
 static inline void *pt_thread_at(const struct pt_threads *t, size_t i)
 {

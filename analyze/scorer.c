@@ -341,23 +341,6 @@ static void seq_end(struct thread *th, uint32_t n)
 	th->len = 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: the per-core speed, whatever else runs on the host */
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int se_file(struct se_engine *e, const char *path)
 {
 	const uint32_t n = e->m->n;
@@ -369,7 +352,7 @@ int se_file(struct se_engine *e, const char *path)
 	struct thread *cur;
 	size_t file = e->nfiles, first_proc = e->nproc;
 	int got;
-	double t0 = now(), c0 = cpu_now();
+	double t0 = pt_wall_now(), c0 = pt_cpu_now();
 	bool have_start = false;
 	int rc = -1;
 
@@ -487,8 +470,8 @@ out:
 			f->lfc = ps->lfc;
 		}
 	}
-	e->seconds += now() - t0;
-	e->cpu_seconds += cpu_now() - c0;
+	e->seconds += pt_wall_now() - t0;
+	e->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
 	pt_threads_free(&tids);
 	pt_free(&procs, NULL);

@@ -61,23 +61,6 @@ double trainer_cpu_seconds(const struct trainer *t)
 	return t->cpu_seconds;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: the per-core speed, whatever else runs on the host */
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Start a new sequence for thread TH of process P. */
 static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
 {
@@ -111,7 +94,7 @@ int trainer_file(struct trainer *t, const char *path)
 	struct thread *cur;
 	uint64_t calls = 0;
 	int got;
-	double t0 = now(), c0 = cpu_now();
+	double t0 = pt_wall_now(), c0 = pt_cpu_now();
 	int rc = -1;
 
 	if (pt_init(&procs) < 0 || pt_threads_init(&tids, sizeof(struct thread)) < 0) {
@@ -184,8 +167,8 @@ int trainer_file(struct trainer *t, const char *path)
 	}
 	rc = 0;
 out:
-	t->seconds += now() - t0;
-	t->cpu_seconds += cpu_now() - c0;
+	t->seconds += pt_wall_now() - t0;
+	t->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
 	pt_threads_free(&tids);
 	pt_free(&procs, NULL);
