@@ -809,29 +809,6 @@ static void write_terminal(struct ctx *x, bool quiet)
 	}
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		cli_err("cannot write %s: %s", path, strerror(errno));
-	}
-	return f;
-}
-
-static int close_out(FILE *f, const char *dir, const char *name)
-{
-	bool bad = ferror(f);
-
-	if (fclose(f) || bad) {
-		cli_err("write error on %s/%s", dir, name);
-		return -1;
-	}
-	return 0;
-}
-
 static int write_files(struct ctx *x)
 {
 	FILE *f;
@@ -846,25 +823,25 @@ static int write_files(struct ctx *x)
 	plot_calls(x);
 	plot_latency(x);
 	plot_overlay(x);
-	if (!(f = open_out(x->dir, "compare.json"))) {
+	if (!(f = ro_open_out(x->dir, "compare.json"))) {
 		return -1;
 	}
 	write_json(x, f);
-	if (close_out(f, x->dir, "compare.json")) {
+	if (ro_close_out(f, x->dir, "compare.json")) {
 		return -1;
 	}
-	if (!(f = open_out(x->dir, "report.md"))) {
+	if (!(f = ro_open_out(x->dir, "report.md"))) {
 		return -1;
 	}
 	write_md(x, f);
-	if (close_out(f, x->dir, "report.md")) {
+	if (ro_close_out(f, x->dir, "report.md")) {
 		return -1;
 	}
-	if (!(f = open_out(x->dir, "index.html"))) {
+	if (!(f = ro_open_out(x->dir, "index.html"))) {
 		return -1;
 	}
 	write_html(x, f);
-	return close_out(f, x->dir, "index.html");
+	return ro_close_out(f, x->dir, "index.html");
 }
 
 /* Option value: "--opt=VALUE" or "--opt VALUE"; NULL when missing. */

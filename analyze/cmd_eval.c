@@ -11,7 +11,7 @@
 #include "cli.h"
 #include "analyze.h"
 #include "eval.h"
-#include "jsonout.h"
+#include "jsonw.h"
 #include "model_io.h"
 #include "scorer.h"
 

@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "analyze.h"
 #include "feature_set.h"
-#include "jsonout.h"
+#include "jsonw.h"
 
 #define DEFAULT_LATENCY_TOP 5
 

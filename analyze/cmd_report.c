@@ -87,30 +87,6 @@ static int cmp_calls(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-static FILE *open_out(const char *dir, const char *name)
-{
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	FILE *f = fopen(path, "w");
-	if (!f) {
-		cli_err("cannot write %s: %s", path, strerror(errno));
-	}
-	return f;
-}
-
-static int close_out(FILE *f, const char *dir, const char *name)
-{
-	bool bad = ferror(f);
-	int e = errno;
-
-	if (fclose(f) || bad) {
-		cli_err("write error on %s/%s: %s", dir, name, strerror(bad ? (e ? e : EIO) : errno));
-		return -1;
-	}
-	return 0;
-}
-
 /* ---- plots ---- */
 
 static void plot_rate(struct ctx *c)
@@ -981,26 +957,26 @@ int cmd_analyze_report(int argc, char **argv)
 	}
 	build_tables(&c);
 
-	FILE *f = open_out(dir, "summary.json");
+	FILE *f = ro_open_out(dir, "summary.json");
 	if (!f) {
 		goto out;
 	}
 	write_json(&c, f);
-	if (close_out(f, dir, "summary.json")) {
+	if (ro_close_out(f, dir, "summary.json")) {
 		goto out;
 	}
-	if (!(f = open_out(dir, "report.md"))) {
+	if (!(f = ro_open_out(dir, "report.md"))) {
 		goto out;
 	}
 	write_md(&c, f);
-	if (close_out(f, dir, "report.md")) {
+	if (ro_close_out(f, dir, "report.md")) {
 		goto out;
 	}
-	if (!(f = open_out(dir, "index.html"))) {
+	if (!(f = ro_open_out(dir, "index.html"))) {
 		goto out;
 	}
 	write_html(&c, f);
-	if (close_out(f, dir, "index.html")) {
+	if (ro_close_out(f, dir, "index.html")) {
 		goto out;
 	}
 	rc = 0;

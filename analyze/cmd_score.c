@@ -9,7 +9,7 @@
 
 #include "cli.h"
 #include "analyze.h"
-#include "jsonout.h"
+#include "jsonw.h"
 #include "model_io.h"
 #include "scorer.h"
 

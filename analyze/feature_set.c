@@ -220,7 +220,7 @@ int ft_file(struct ft_set *s, const char *path)
 	size_t colmap_cap = 0;
 	size_t file = s->nfiles;
 	enum sr_abi abi = SR_ABI_UNKNOWN;
-	enum sr_status st;
+	int got;
 	int rc = -1;
 
 	if (pt_init(&procs) < 0 || ng_table_init(&samp, 256) < 0) {
@@ -248,19 +248,7 @@ int ft_file(struct ft_set *s, const char *path)
 		}
 	}
 	bool have_t0 = false;
-	for (;;) {
-		st = sr_reader_next(r, &ev, &err);
-		if (st == SR_END) {
-			break;
-		}
-		if (st == SR_TRUNCATED || st == SR_CORRUPT) {
-			cli_trace_damage(path, &err);
-			continue;
-		}
-		if (st != SR_OK) {
-			cli_trace_error(path, &err);
-			goto out;
-		}
+	while ((got = pt_next(r, path, &ev)) > 0) {
 		if (ev.type == SR_EV_PROCINFO || ev.type == SR_EV_HOSTCPU || ev.type == SR_EV_LOSS) {
 			if (pt_event(&procs, &ev) < 0) {
 				goto nomem;
@@ -403,6 +391,9 @@ int ft_file(struct ft_set *s, const char *path)
 				}
 			}
 		}
+	}
+	if (got < 0) {
+		goto out;
 	}
 	/* name process and thread groups by their final comm */
 	for (size_t i = 0; i < s->ncell; i++) {

@@ -87,7 +87,12 @@ void jw_arr_end(struct jw *w)
 	close_(w, ']');
 }
 
-void jw_escape(FILE *f, const char *s)
+/*
+ * The body of S as a JSON string. The plain writers (json_str) have always
+ * written a carriage return as \u000d, the jw_* ones as \r: NAMED_CR keeps
+ * both outputs as they were.
+ */
+static void escape(FILE *f, const char *s, bool named_cr)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		switch (*p) {
@@ -103,16 +108,40 @@ void jw_escape(FILE *f, const char *s)
 		case '\t':
 			fputs("\\t", f);
 			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
 		default:
-			if (*p < 0x20 || *p == 0x7f) {
+			if (*p == '\r' && named_cr) {
+				fputs("\\r", f);
+			} else if (*p < 0x20 || *p == 0x7f) {
 				fprintf(f, "\\u%04x", *p);
 			} else {
 				fputc(*p, f);
 			}
 		}
+	}
+}
+
+void jw_escape(FILE *f, const char *s)
+{
+	escape(f, s, true);
+}
+
+void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	escape(f, s, false);
+	fputc('"', f);
+}
+
+void json_num(FILE *f, double v)
+{
+	if (!isfinite(v)) {
+		fputs("null", f);
+	} else {
+		fprintf(f, "%.6g", v);
 	}
 }
 

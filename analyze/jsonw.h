@@ -43,4 +43,12 @@ void jw_knull(struct jw *w, const char *k);
 /* Write S as a JSON string body (without quotes) to F. */
 void jw_escape(FILE *f, const char *s);
 
+/*
+ * Plain writers for commands that lay out their JSON with fprintf: S as a
+ * quoted JSON string ("null" for NULL), V with 6 significant digits ("null"
+ * for NaN or infinity).
+ */
+void json_str(FILE *f, const char *s);
+void json_num(FILE *f, double v);
+
 #endif

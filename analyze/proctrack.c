@@ -2,7 +2,9 @@
 /* Process identities (comm, exe, label) followed through a trace. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cli.h"
 #include "proctrack.h"
 
 int pt_init(struct pt_table *t)
@@ -163,4 +165,86 @@ const char *pt_program(const struct pt_proc *p, const char *group_by)
 		return p->exe;
 	}
 	return p->comm;
+}
+
+int pt_next(struct sr_reader *r, const char *path, struct sr_event *ev)
+{
+	struct sr_error err;
+
+	for (;;) {
+		enum sr_status st = sr_reader_next(r, ev, &err);
+
+		if (st == SR_OK) {
+			return 1;
+		}
+		if (st == SR_END) {
+			return 0;
+		}
+		if (st == SR_TRUNCATED || st == SR_CORRUPT) {
+			cli_trace_damage(path, &err);
+			continue;
+		}
+		cli_trace_error(path, &err);
+		return -1;
+	}
+}
+
+int pt_threads_init(struct pt_threads *t, size_t size)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = size;
+	return ng_table_init(&t->map, 256);
+}
+
+void pt_threads_free(struct pt_threads *t)
+{
+	free(t->slot);
+	ng_table_free(&t->map);
+	memset(t, 0, sizeof(*t));
+}
+
+void *pt_thread(struct pt_threads *t, uint32_t tid)
+{
+	if (t->cur && tid == t->cur_tid) {
+		return t->cur;
+	}
+	uint64_t v = ng_table_get(&t->map, tid);
+
+	if (!v) {
+		if (t->n == t->cap) {
+			size_t nc = t->cap ? t->cap * 2 : 64;
+			char *ns = realloc(t->slot, nc * t->size);
+
+			if (!ns) {
+				return NULL;
+			}
+			t->slot = ns;
+			t->cap = nc;
+		}
+		memset(t->slot + t->n * t->size, 0, t->size);
+		if (ng_table_add(&t->map, tid, t->n + 1) < 0) {
+			return NULL;
+		}
+		v = ++t->n;
+	}
+	t->cur = pt_thread_at(t, v - 1);
+	t->cur_tid = tid;
+	return t->cur;
+}
+
+double pt_wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* CPU time of this thread: the per-core speed, whatever else runs on the host */
+double pt_cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

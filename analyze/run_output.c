@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* Run facts and summary in JSON and tables (run_output.h). */
+#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
 #include <string.h>
 
+#include "cli.h"
 #include "run_output.h"
 
 const char *ro_ns(double ns)
@@ -157,4 +159,28 @@ void ro_summary_table(struct table *t, const struct rs_run *r)
 	tab_row(t, "syscalls / errors", tab_fmt("%" PRIu64 " / %" PRIu64, r->calls, r->errors));
 	tab_row(t, "processes / threads", tab_fmt("%u / %u", r->nprocs, r->nthreads));
 	tab_row(t, "exit_reason", r->exit_reason);
+}
+
+FILE *ro_open_out(const char *dir, const char *name)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f) {
+		cli_err("cannot write %s: %s", path, strerror(errno));
+	}
+	return f;
+}
+
+int ro_close_out(FILE *f, const char *dir, const char *name)
+{
+	bool bad = ferror(f);
+	int e = errno;
+
+	if (fclose(f) || bad) {
+		cli_err("write error on %s/%s: %s", dir, name, strerror(bad ? (e ? e : EIO) : errno));
+		return -1;
+	}
+	return 0;
 }

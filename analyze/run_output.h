@@ -19,5 +19,9 @@ void ro_summary_table(struct table *t, const struct rs_run *r);
 const char *ro_exit_str(const struct rs_run *r);
 /* Human latency: "812ns", "12.3us", "4.20ms", "1.50s". */
 const char *ro_ns(double ns);
+/* DIR/NAME opened for writing; NULL (reported) when it cannot be. */
+FILE *ro_open_out(const char *dir, const char *name);
+/* Close F written as DIR/NAME; -1 (reported with the reason) on a write error. */
+int ro_close_out(FILE *f, const char *dir, const char *name);
 
 #endif

@@ -341,23 +341,6 @@ static void seq_end(struct thread *th, uint32_t n)
 	th->len = 0;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: the per-core speed, whatever else runs on the host */
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int se_file(struct se_engine *e, const char *path)
 {
 	const uint32_t n = e->m->n;
@@ -365,12 +348,11 @@ int se_file(struct se_engine *e, const char *path)
 	struct sr_error err;
 	struct sr_event ev;
 	struct pt_table procs;
-	struct ng_table tids;
-	struct thread *th = NULL, *cur = NULL;
-	size_t nth = 0, cap = 0, file = e->nfiles, first_proc = e->nproc;
-	uint32_t cur_tid = 0;
-	enum sr_status st;
-	double t0 = now(), c0 = cpu_now();
+	struct pt_threads tids;
+	struct thread *cur;
+	size_t file = e->nfiles, first_proc = e->nproc;
+	int got;
+	double t0 = pt_wall_now(), c0 = pt_cpu_now();
 	bool have_start = false;
 	int rc = -1;
 
@@ -382,7 +364,7 @@ int se_file(struct se_engine *e, const char *path)
 	e->files = nf;
 	memset(&e->files[file], 0, sizeof(*e->files));
 	e->nfiles++;
-	if (pt_init(&procs) < 0 || ng_table_init(&tids, 256) < 0) {
+	if (pt_init(&procs) < 0 || pt_threads_init(&tids, sizeof(struct thread)) < 0) {
 		cli_err("out of memory");
 		return -1;
 	}
@@ -396,19 +378,7 @@ int se_file(struct se_engine *e, const char *path)
 		cli_err("%s: syscall ABI '%s' differs from the model's '%s'", path, h->abi, e->m->abi);
 		goto out;
 	}
-	for (;;) {
-		st = sr_reader_next(r, &ev, &err);
-		if (st == SR_END) {
-			break;
-		}
-		if (st == SR_TRUNCATED || st == SR_CORRUPT) {
-			cli_trace_damage(path, &err);
-			continue;
-		}
-		if (st != SR_OK) {
-			cli_trace_error(path, &err);
-			goto out;
-		}
+	while ((got = pt_next(r, path, &ev)) > 0) {
 		/* the trace start as replay counts it: process table entries aside */
 		if (!have_start && ev.type != SR_EV_PROCINFO) {
 			e->files[file].start_ns = ev.ts;
@@ -421,30 +391,10 @@ int se_file(struct se_engine *e, const char *path)
 			}
 			continue;
 		}
-		if (!cur || ev.sc.tid != cur_tid) {
-			uint64_t v = ng_table_get(&tids, ev.sc.tid);
-
-			if (!v) {
-				if (nth == cap) {
-					size_t nc = cap ? cap * 2 : 64;
-					struct thread *nt = realloc(th, nc * sizeof(*nt));
-
-					if (!nt) {
-						cli_err("out of memory");
-						goto out;
-					}
-					th = nt;
-					cap = nc;
-				}
-				memset(&th[nth], 0, sizeof(th[nth]));
-				if (ng_table_add(&tids, ev.sc.tid, nth + 1) < 0) {
-					cli_err("out of memory");
-					goto out;
-				}
-				v = ++nth;
-			}
-			cur = &th[v - 1];
-			cur_tid = ev.sc.tid;
+		cur = pt_thread(&tids, ev.sc.tid);
+		if (!cur) {
+			cli_err("out of memory");
+			goto out;
 		}
 		if (!cur->proc || cur->proc->pid != (int32_t)ev.sc.tgid || cur->gen != cur->proc->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
@@ -487,8 +437,11 @@ int se_file(struct se_engine *e, const char *path)
 		}
 		e->calls++;
 	}
-	for (size_t i = 0; i < nth; i++) {
-		seq_end(&th[i], n);
+	if (got < 0) {
+		goto out;
+	}
+	for (size_t i = 0; i < tids.n; i++) {
+		seq_end(pt_thread_at(&tids, i), n);
 	}
 	rc = 0;
 out:
@@ -517,11 +470,10 @@ out:
 			f->lfc = ps->lfc;
 		}
 	}
-	e->seconds += now() - t0;
-	e->cpu_seconds += cpu_now() - c0;
+	e->seconds += pt_wall_now() - t0;
+	e->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
-	free(th);
-	ng_table_free(&tids);
+	pt_threads_free(&tids);
 	pt_free(&procs, NULL);
 	return rc;
 }

@@ -61,23 +61,6 @@ double trainer_cpu_seconds(const struct trainer *t)
 	return t->cpu_seconds;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-/* CPU time of this thread: the per-core speed, whatever else runs on the host */
-static double cpu_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Start a new sequence for thread TH of process P. */
 static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
 {
@@ -107,16 +90,14 @@ int trainer_file(struct trainer *t, const char *path)
 	struct sr_error err;
 	struct sr_event ev;
 	struct pt_table procs;
-	struct ng_table tids;
-	struct thread *th = NULL, *cur = NULL;
-	size_t nth = 0, cap = 0;
-	uint32_t cur_tid = 0;
+	struct pt_threads tids;
+	struct thread *cur;
 	uint64_t calls = 0;
-	enum sr_status st;
-	double t0 = now(), c0 = cpu_now();
+	int got;
+	double t0 = pt_wall_now(), c0 = pt_cpu_now();
 	int rc = -1;
 
-	if (pt_init(&procs) < 0 || ng_table_init(&tids, 256) < 0) {
+	if (pt_init(&procs) < 0 || pt_threads_init(&tids, sizeof(struct thread)) < 0) {
 		cli_err("out of memory");
 		return -1;
 	}
@@ -144,19 +125,7 @@ int trainer_file(struct trainer *t, const char *path)
 		cli_err("out of memory");
 		goto out;
 	}
-	for (;;) {
-		st = sr_reader_next(r, &ev, &err);
-		if (st == SR_END) {
-			break;
-		}
-		if (st == SR_TRUNCATED || st == SR_CORRUPT) {
-			cli_trace_damage(path, &err);
-			continue;
-		}
-		if (st != SR_OK) {
-			cli_trace_error(path, &err);
-			goto out;
-		}
+	while ((got = pt_next(r, path, &ev)) > 0) {
 		if (ev.type != SR_EV_SYSCALL) {
 			if (pt_event(&procs, &ev) < 0) {
 				cli_err("out of memory");
@@ -164,30 +133,10 @@ int trainer_file(struct trainer *t, const char *path)
 			}
 			continue;
 		}
-		if (!cur || ev.sc.tid != cur_tid) {
-			uint64_t v = ng_table_get(&tids, ev.sc.tid);
-
-			if (!v) {
-				if (nth == cap) {
-					size_t nc = cap ? cap * 2 : 64;
-					struct thread *n = realloc(th, nc * sizeof(*n));
-
-					if (!n) {
-						cli_err("out of memory");
-						goto out;
-					}
-					th = n;
-					cap = nc;
-				}
-				memset(&th[nth], 0, sizeof(th[nth]));
-				if (ng_table_add(&tids, ev.sc.tid, nth + 1) < 0) {
-					cli_err("out of memory");
-					goto out;
-				}
-				v = ++nth;
-			}
-			cur = &th[v - 1];
-			cur_tid = ev.sc.tid;
+		cur = pt_thread(&tids, ev.sc.tid);
+		if (!cur) {
+			cli_err("out of memory");
+			goto out;
 		}
 		if (!cur->proc || cur->proc->pid != (int32_t)ev.sc.tgid || cur->gen != cur->proc->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
@@ -203,6 +152,9 @@ int trainer_file(struct trainer *t, const char *path)
 		}
 		calls++;
 	}
+	if (got < 0) {
+		goto out;
+	}
 	if (ng_model_flush(m) < 0) {
 		cli_err("out of memory counting windows");
 		goto out;
@@ -215,11 +167,10 @@ int trainer_file(struct trainer *t, const char *path)
 	}
 	rc = 0;
 out:
-	t->seconds += now() - t0;
-	t->cpu_seconds += cpu_now() - c0;
+	t->seconds += pt_wall_now() - t0;
+	t->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
-	free(th);
-	ng_table_free(&tids);
+	pt_threads_free(&tids);
 	pt_free(&procs, NULL);
 	return rc;
 }
