@@ -377,8 +377,7 @@ static void plot_latency(struct ctx *x)
 	if (!g) {
 		return;
 	}
-	fprintf(g, "set logscale x 10\nset xlabel 'latency (us, log scale)'\n"
-		   "set ylabel 'fraction of calls'\nset yrange [0:1.02]\nset format x '10^{%%L}'\n");
+	plot_cdf_axes(g);
 	fprintf(g, "plot ");
 	for (int i = 0; i < n; i++) {
 		for (int k = 0; k < 2; k++) {

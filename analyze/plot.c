@@ -237,3 +237,9 @@ void plot_write_cdf(FILE *f, const uint64_t *v, uint32_t n, uint32_t maxpts)
 	}
 	fprintf(f, "%.4f\t1\n", v[n - 1] ? v[n - 1] / 1e3 : 0.001);
 }
+
+void plot_cdf_axes(FILE *g)
+{
+	fprintf(g, "set logscale x 10\nset xlabel 'latency (us, log scale)'\n"
+		   "set ylabel 'fraction of calls'\nset yrange [0:1.02]\nset format x '10^{%%L}'\n");
+}

@@ -47,6 +47,8 @@ int plot_finish(struct plot_set *ps);
 void plot_quote(FILE *f, const char *s);
 /* Write a CDF of sorted samples (ns) as "x_us fraction" lines, at most MAXPTS. */
 void plot_write_cdf(FILE *f, const uint64_t *v, uint32_t n, uint32_t maxpts);
+/* Axes of a latency CDF plot (log-scale microseconds, fraction of calls). */
+void plot_cdf_axes(FILE *g);
 /* Line colours used by every plot, so runs and syscalls keep their colour. */
 extern const char *const plot_colors[];
 #define PLOT_NCOLORS 10
