@@ -203,6 +203,22 @@ static __always_inline void slot_unlock(struct srb_batch_slot *slot)
 	*(volatile __u64 *)&slot->busy = 0;
 }
 
+/* Hand the N records of SLOT's batch (held by the caller) to the ring buffer. */
+static __always_inline void batch_flush(struct srb_batch_slot *slot, __u32 n)
+{
+	slot->flush_gen = flush_gen;
+	slot->b.type = SRB_BATCH;
+	slot->b.n = n;
+	if (n > SRB_BATCH) {
+		n = SRB_BATCH;
+	}
+	if (bpf_ringbuf_output(&rb, &slot->b, offsetof(struct srb_batch, rec) +
+					     n * sizeof(struct srb_sc), wake_flags())) {
+		count_drops(SRB_DROP_RINGBUF, n);
+	}
+	slot->b.n = 0;
+}
+
 /*
  * Add a plain syscall record to the batch of SLOT, held by the caller; hand
  * the batch to the ring buffer when full or when user space asked for a
@@ -232,14 +248,8 @@ static __always_inline void batch_put(struct srb_batch_slot *slot, __u32 nr, __u
 	__builtin_memcpy(r->args, args, 6 * sizeof(__u64));
 	n++;
 	if (n == SRB_BATCH || slot->flush_gen != flush_gen) {
-		slot->flush_gen = flush_gen;
-		slot->b.type = SRB_BATCH;
-		slot->b.n = n;
-		if (bpf_ringbuf_output(&rb, &slot->b, offsetof(struct srb_batch, rec) +
-						     n * sizeof(struct srb_sc), wake_flags())) {
-			count_drops(SRB_DROP_RINGBUF, n);
-		}
-		n = 0;
+		batch_flush(slot, n);
+		return;
 	}
 	slot->b.n = n;
 }
@@ -459,6 +469,12 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	 * (the clock). */
 	if (slot->key == (__u64)regs && slot->gen == gen) {
 		if (!slot->traced) {
+			if (slot->b.n && slot->flush_gen != flush_gen && slot_lock(slot)) {
+				if (slot->b.n) {
+					batch_flush(slot, slot->b.n);
+				}
+				slot_unlock(slot);
+			}
 			return 0;
 		}
 		if (!(info & SRB_NI_SLOW) && slot_lock(slot)) {
@@ -555,16 +571,24 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 /*
  * A task leaves this CPU: a syscall of it still in flight in the slot goes
  * to its task storage, where sys_exit finds it wherever the task resumes.
- * Runs at every context switch of the host; untraced ones leave after one
- * load.
+ * A CPU going idle, or switching while user space asks for a flush, hands
+ * over its partly filled batch, so that records do not wait there for the
+ * CPU's next traced syscall (untraced ones also hand it over, below). Runs
+ * at every context switch of the host; most leave after a few loads.
  */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	struct srb_batch_slot *slot = cpu_slot();
+	bool move, flush;
 	struct srb_task *e;
 
-	if (!slot || !slot->pend || slot->task != (__u64)prev) {
+	if (!slot) {
+		return 0;
+	}
+	move = slot->pend && slot->task == (__u64)prev;
+	flush = slot->b.n && (next->pid == 0 || slot->flush_gen != flush_gen);
+	if (!move && !flush) {
 		return 0;
 	}
 	/* Held: PREV was preempted inside a program and resumes on this CPU
@@ -582,6 +606,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 			count_drop(SRB_DROP_ENTRY);
 		}
 		slot->pend = 0;
+	}
+	if (flush && slot->b.n) {
+		batch_flush(slot, slot->b.n);
 	}
 	slot_unlock(slot);
 	return 0;
