@@ -29,6 +29,7 @@ struct rec_bpf {
 	struct srb_drops *dbuf;   /* one read of the per-CPU counters */
 	uint64_t *seen;           /* [where * ncpus + cpu] counts already reported */
 	uint64_t total_drops;
+	struct srb_batch_slot *slots; /* per-CPU slots as read at stop */
 	bool detached;
 };
 
@@ -61,15 +62,20 @@ static int pidfd_open(int pid, unsigned flags)
 	return syscall(SYS_pidfd_open, pid, flags);
 }
 
+/* Attached last to first: process events and the switch program before the
+ * syscall programs, so no fork of a followed task is missed and no syscall
+ * in flight stays in a per-CPU slot when its task leaves the CPU. */
 static const char *attach_names[] = { "sys_enter", "sys_exit", "sched_process_fork",
-				       "sched_process_exec", "sched_process_exit", "task_rename" };
+				       "sched_process_exec", "sched_process_exit", "task_rename",
+				       "sched_switch", "cgroup_attach_task" };
+#define NPROGS (sizeof(attach_names) / sizeof(attach_names[0]))
 
 struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, void *ctx,
 			     char *err, size_t errlen)
 {
 	struct rec_bpf *b = calloc(1, sizeof(*b));
-	struct bpf_program *progs[6];
-	struct bpf_link **links[6];
+	struct bpf_program *progs[NPROGS];
+	struct bpf_link **links[NPROGS];
 	int rc;
 
 	if (!b) {
@@ -103,6 +109,8 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	 * its timer drains the rest every few milliseconds. */
 	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;
 	memcpy((void *)b->skel->rodata->nr_info, cfg->nr_info, sizeof(cfg->nr_info));
+	/* Only --cgroup caches a decision a cgroup move can change. */
+	bpf_program__set_autoload(b->skel->progs.cgroup_attach, cfg->mode == SRB_MODE_CGROUP);
 	rc = bpf_map__set_max_entries(b->skel->maps.rb, cfg->ring_bytes);
 	if (rc) {
 		snprintf(err, errlen, "cannot size the ring buffer: %s", strerror(-rc));
@@ -125,15 +133,20 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	progs[3] = b->skel->progs.sched_exec;
 	progs[4] = b->skel->progs.sched_exit;
 	progs[5] = b->skel->progs.task_rename;
+	progs[6] = b->skel->progs.sched_switch;
+	progs[7] = b->skel->progs.cgroup_attach;
 	links[0] = &b->skel->links.sys_enter;
 	links[1] = &b->skel->links.sys_exit;
 	links[2] = &b->skel->links.sched_fork;
 	links[3] = &b->skel->links.sched_exec;
 	links[4] = &b->skel->links.sched_exit;
 	links[5] = &b->skel->links.task_rename;
-	/* Process events first, so no fork of a followed task is missed
-	 * between attaching the syscall programs and the others. */
-	for (int i = 5; i >= 0; i--) {
+	links[6] = &b->skel->links.sched_switch;
+	links[7] = &b->skel->links.cgroup_attach;
+	for (int i = NPROGS - 1; i >= 0; i--) {
+		if (!bpf_program__autoload(progs[i])) {
+			continue;
+		}
 		*links[i] = bpf_program__attach(progs[i]);
 		if (!*links[i]) {
 			rc = -errno;
@@ -170,6 +183,7 @@ void rec_bpf_close(struct rec_bpf *b)
 	sysrec_bpf__destroy(b->skel);
 	free(b->dbuf);
 	free(b->seen);
+	free(b->slots);
 	free(b);
 }
 
@@ -180,20 +194,22 @@ void rec_bpf_flush_batches(struct rec_bpf *b)
 
 int rec_bpf_drain_batches(struct rec_bpf *b)
 {
-	size_t sz = sizeof(struct srb_batch_slot);
-	struct srb_batch_slot *slots = calloc(b->ncpus, sz);
 	__u32 zero = 0;
 	int rc = 0;
 
-	if (!slots) {
+	free(b->slots);
+	b->slots = calloc(b->ncpus, sizeof(*b->slots));
+	if (!b->slots) {
 		return -ENOMEM;
 	}
-	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.batches), &zero, slots)) {
+	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.batches), &zero, b->slots)) {
 		rc = -errno;
-		goto out;
+		free(b->slots);
+		b->slots = NULL;
+		return rc;
 	}
 	for (int cpu = 0; cpu < b->ncpus && !rc; cpu++) {
-		const struct srb_batch *bt = &slots[cpu].b;
+		const struct srb_batch *bt = &b->slots[cpu].b;
 
 		for (__u32 i = 0; i < bt->n && i < SRB_BATCH; i++) {
 			if (b->fn(b->ctx, &bt->rec[i], sizeof(bt->rec[i]))) {
@@ -202,8 +218,6 @@ int rec_bpf_drain_batches(struct rec_bpf *b)
 			}
 		}
 	}
-out:
-	free(slots);
 	return rc;
 }
 
@@ -244,6 +258,8 @@ int rec_bpf_follow_tid(struct rec_bpf *b, int tid, bool preexec)
 		rc = -errno;
 	}
 	close(fd);
+	/* The programs may have cached this thread as untraced. */
+	__atomic_fetch_add(&b->skel->data->task_gen, 1, __ATOMIC_SEQ_CST);
 	return rc;
 }
 
@@ -284,6 +300,23 @@ uint64_t rec_bpf_total_drops(struct rec_bpf *b)
 	return b->total_drops;
 }
 
+/* A plain syscall of TID still in its CPU's slot (read by drain_batches). */
+static bool inflight_in_slot(const struct rec_bpf *b, int tid, struct srb_task *t)
+{
+	for (int cpu = 0; b->slots && cpu < b->ncpus; cpu++) {
+		const struct srb_batch_slot *s = &b->slots[cpu];
+
+		if (s->pend && s->tid == (__u32)tid) {
+			t->ts = s->ts;
+			t->nr = s->nr;
+			t->flags = 0;
+			memcpy(t->args, s->args, sizeof(t->args));
+			return true;
+		}
+	}
+	return false;
+}
+
 int rec_bpf_inflight(struct rec_bpf *b, int tid, struct sr_syscall *sc, struct srb_sc_str *s)
 {
 	struct srb_task t;
@@ -295,10 +328,13 @@ int rec_bpf_inflight(struct rec_bpf *b, int tid, struct sr_syscall *sc, struct s
 	}
 	memset(sc, 0, sizeof(*sc));
 	if (bpf_map_lookup_elem(bpf_map__fd(b->skel->maps.tasks), &fd, &t)) {
-		rc = errno == ENOENT ? 0 : -errno;
-		goto out;
+		if (errno != ENOENT) {
+			rc = -errno;
+			goto out;
+		}
+		memset(&t, 0, sizeof(t));
 	}
-	if (!t.ts) {
+	if (!t.ts && !inflight_in_slot(b, tid, &t)) {
 		goto out;
 	}
 	sc->ts = t.ts;

@@ -1,17 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * sysrec kernel side: syscalls joined entry/exit per thread, process events,
- * all filtered in the kernel. Untraced tasks leave after one task-storage
- * lookup (SRB_MODE_PIDS), one compare (SRB_MODE_ALL) or one cgroup-id compare
+ * all filtered in the kernel. Untraced tasks leave after a few loads when
+ * their CPU's cache knows them (below), else after one task-storage lookup
+ * (SRB_MODE_PIDS), one compare (SRB_MODE_ALL) or one cgroup-id compare
  * (SRB_MODE_CGROUP).
  *
  * The syscall programs run for every syscall of the host, so their fast
  * path is counted in helper calls: on the development machine each call
- * and return costs about as much as all the inline work around it
- * (return thunks). Per traced syscall: sys_enter calls get_current_task,
- * task_storage_get and ktime; sys_exit the same three. tid and tgid come
- * from the task itself, the per-syscall flags from a .rodata array, the
- * batch slot from an inlined per-CPU array lookup.
+ * and return costs about as much as all the inline work around it (return
+ * thunks), and a clock read about 50-70 ns. Each CPU caches whether the
+ * task that last made a syscall there is traced, keyed by the pt_regs the
+ * tracepoints pass (unique per live task), and keeps a plain syscall of a
+ * traced task from entry to exit in its slot (struct srb_batch_slot):
+ * then sys_enter and sys_exit make one helper call each, the clock, and
+ * the record goes into a per-CPU batch. A task that leaves its CPU with a
+ * syscall in flight has it moved to task storage by sched_switch. Strings,
+ * fork flags, exec and syscalls that do not return take the task-storage
+ * path, as do tasks the cache does not know yet.
  *
  * tp_btf programs are used on purpose: on the development kernel a raw_tp
  * program on sys_enter only saw its loader's own process, and fentry/fexit
@@ -40,6 +46,15 @@ const volatile __u16 nr_info[SRB_MAX_NR] = {};
  * handed over at the next syscall on their CPU. */
 volatile __u64 drop_epoch = 1;
 volatile __u64 flush_gen = 0;
+/* Bumped whenever a cached "is this task traced" may have gone stale (see
+ * struct srb_batch_slot): any exit or exec, a cgroup move, and by user space
+ * after it changes the traced set. */
+volatile __u64 task_gen = 1;
+
+static __always_inline void task_gen_bump(void)
+{
+	__sync_fetch_and_add(&task_gen, 1);
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -166,23 +181,56 @@ static __always_inline bool task_followed(struct task_struct *t)
 	return bpf_get_current_cgroup_id() == target_cgroup;
 }
 
-/*
- * Add a plain syscall record to this CPU's batch; hand the batch to the ring
- * buffer when full or when user space asked for a flush. Returns false when
- * the batch is taken (its owner was preempted on this CPU): the caller then
- * writes the record directly.
- */
-static __always_inline bool batch_sc(struct srb_task *e, __u32 tid, __u32 tgid, __s64 ret,
-				     __u64 dur, __u8 flags)
+static __always_inline struct srb_batch_slot *cpu_slot(void)
 {
-	struct srb_batch_slot *slot;
-	struct srb_sc *r;
-	__u32 zero = 0, n;
+	__u32 zero = 0;
 
-	slot = bpf_map_lookup_elem(&batches, &zero);
-	if (!slot || __sync_lock_test_and_set(&slot->busy, 1)) {
-		return false;
+	return bpf_map_lookup_elem(&batches, &zero);
+}
+
+/* Take the slot; false when another task holds it (preempted inside a
+ * program on this CPU). */
+static __always_inline bool slot_lock(struct srb_batch_slot *slot)
+{
+	return !__sync_lock_test_and_set(&slot->busy, 1);
+}
+
+static __always_inline void slot_unlock(struct srb_batch_slot *slot)
+{
+	/* Only tasks on this CPU share the slot: a compiler barrier orders the
+	 * release after the writes. */
+	asm volatile("" ::: "memory");
+	*(volatile __u64 *)&slot->busy = 0;
+}
+
+/* Hand the N records of SLOT's batch (held by the caller) to the ring buffer. */
+static __always_inline void batch_flush(struct srb_batch_slot *slot, __u32 n)
+{
+	slot->flush_gen = flush_gen;
+	slot->b.type = SRB_BATCH;
+	slot->b.n = n;
+	if (n > SRB_BATCH) {
+		n = SRB_BATCH;
 	}
+	if (bpf_ringbuf_output(&rb, &slot->b, offsetof(struct srb_batch, rec) +
+					     n * sizeof(struct srb_sc), wake_flags())) {
+		count_drops(SRB_DROP_RINGBUF, n);
+	}
+	slot->b.n = 0;
+}
+
+/*
+ * Add a plain syscall record to the batch of SLOT, held by the caller; hand
+ * the batch to the ring buffer when full or when user space asked for a
+ * flush.
+ */
+static __always_inline void batch_put(struct srb_batch_slot *slot, __u32 nr, __u32 tid,
+				      __u32 tgid, __u64 ts, __u64 dur, __s64 ret,
+				      const __u64 *args, __u8 flags)
+{
+	struct srb_sc *r;
+	__u32 n;
+
 	n = slot->b.n;
 	if (n >= SRB_BATCH) {
 		n = 0; /* cannot happen: a full batch is flushed at once */
@@ -190,30 +238,34 @@ static __always_inline bool batch_sc(struct srb_task *e, __u32 tid, __u32 tgid, 
 	r = &slot->b.rec[n];
 	r->type = SRB_SC;
 	r->flags = flags;
-	r->nr = e->nr;
+	r->nr = nr;
 	r->tid = tid;
 	r->tgid = tgid;
 	r->pad = 0;
-	r->ts = e->ts;
+	r->ts = ts;
 	r->dur = dur;
 	r->ret = ret;
-	__builtin_memcpy(r->args, e->args, sizeof(e->args));
+	__builtin_memcpy(r->args, args, 6 * sizeof(__u64));
 	n++;
 	if (n == SRB_BATCH || slot->flush_gen != flush_gen) {
-		slot->flush_gen = flush_gen;
-		slot->b.type = SRB_BATCH;
-		slot->b.n = n;
-		if (bpf_ringbuf_output(&rb, &slot->b, offsetof(struct srb_batch, rec) +
-						     n * sizeof(struct srb_sc), wake_flags())) {
-			count_drops(SRB_DROP_RINGBUF, n);
-		}
-		n = 0;
+		batch_flush(slot, n);
+		return;
 	}
 	slot->b.n = n;
-	/* Only tasks on this CPU share the slot: a compiler barrier orders the
-	 * release after the batch writes. */
-	asm volatile("" ::: "memory");
-	*(volatile __u64 *)&slot->busy = 0;
+}
+
+/* batch_put for the task-storage path. Returns false when the slot is
+ * taken: the caller then writes the record directly. */
+static __always_inline bool batch_sc(struct srb_task *e, __u32 tid, __u32 tgid, __s64 ret,
+				     __u64 dur, __u8 flags)
+{
+	struct srb_batch_slot *slot = cpu_slot();
+
+	if (!slot || !slot_lock(slot)) {
+		return false;
+	}
+	batch_put(slot, e->nr, tid, tgid, e->ts, dur, ret, e->args, flags);
+	slot_unlock(slot);
 	return true;
 }
 
@@ -352,11 +404,51 @@ static __noinline int read_paths(struct task_struct *t, struct srb_task *e, __u3
 	return failed;
 }
 
+/* The six raw arguments, x86_64 syscall convention. */
+static __always_inline void syscall_args(__u64 *args, struct pt_regs *regs)
+{
+	args[0] = regs->di;
+	args[1] = regs->si;
+	args[2] = regs->dx;
+	args[3] = regs->r10;
+	args[4] = regs->r8;
+	args[5] = regs->r9;
+}
+
+/*
+ * Remember in SLOT whether T is traced, so that its next syscalls on this
+ * CPU skip the task-storage lookup. Tasks before their exec (PREEXEC) are
+ * not cached: only their exec calls count.
+ */
+static __always_inline void slot_cache(struct srb_batch_slot *slot, struct task_struct *t,
+				       __u64 key, struct srb_task *e, __u64 gen)
+{
+	if (e && (e->flags & SRB_TF_PREEXEC)) {
+		return;
+	}
+	if (!slot_lock(slot)) {
+		return;
+	}
+	/* A syscall in flight here is always its own task's: the switch
+	 * program moved any other. Never drop one. */
+	if (!slot->pend) {
+		slot->key = key;
+		slot->task = (__u64)t;
+		slot->gen = gen;
+		slot->traced = e != 0;
+		slot->tid = t->pid;
+		slot->tgid = t->tgid;
+	}
+	slot_unlock(slot);
+}
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
+	struct srb_batch_slot *slot;
 	struct task_struct *t;
 	struct srb_task *e;
+	__u64 gen;
 	__u32 info;
 
 	/* Syscalls --syscalls leaves out go before any helper call; exec
@@ -368,8 +460,37 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
 		return 0;
 	}
+	gen = task_gen;
+	slot = cpu_slot();
+	if (!slot) {
+		return 0;
+	}
+	/* Fast path: a task this CPU knows, a plain syscall. One helper call
+	 * (the clock). */
+	if (slot->key == (__u64)regs && slot->gen == gen) {
+		if (!slot->traced) {
+			if (slot->b.n && slot->flush_gen != flush_gen && slot_lock(slot)) {
+				if (slot->b.n) {
+					batch_flush(slot, slot->b.n);
+				}
+				slot_unlock(slot);
+			}
+			return 0;
+		}
+		if (!(info & SRB_NI_SLOW) && slot_lock(slot)) {
+			slot->ts = bpf_ktime_get_boot_ns();
+			slot->nr = id;
+			syscall_args(slot->args, regs);
+			slot->pend = 1;
+			slot_unlock(slot);
+			return 0;
+		}
+	}
 	t = bpf_get_current_task_btf();
 	e = task_state(t);
+	if (slot->key != (__u64)regs || slot->gen != gen) {
+		slot_cache(slot, t, (__u64)regs, e, gen);
+	}
 	if (!e) {
 		return 0;
 	}
@@ -386,12 +507,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	e->ts = bpf_ktime_get_boot_ns();
 	e->nr = id;
 	e->flags &= SRB_TF_PREEXEC;
-	e->args[0] = regs->di;
-	e->args[1] = regs->si;
-	e->args[2] = regs->dx;
-	e->args[3] = regs->r10;
-	e->args[4] = regs->r8;
-	e->args[5] = regs->r9;
+	syscall_args(e->args, regs);
 	if ((info & SRB_NI_PATHS) && read_paths(t, e, info & SRB_NI_PATHS)) {
 		e->flags |= SRB_TF_STRRETRY;
 	}
@@ -406,10 +522,32 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct srb_batch_slot *slot = cpu_slot();
+	struct task_struct *t;
 	struct srb_task *e;
 	__u64 now;
 
+	if (!slot) {
+		return 0;
+	}
+	if (slot->key == (__u64)regs) {
+		if (slot->pend && slot_lock(slot)) {
+			/* Checked again under the lock: the switch program may
+			 * have moved it meanwhile. */
+			if (slot->pend && slot->key == (__u64)regs) {
+				now = bpf_ktime_get_boot_ns();
+				slot->pend = 0;
+				batch_put(slot, slot->nr, slot->tid, slot->tgid, slot->ts,
+					  now - slot->ts, ret, slot->args, 0);
+				slot_unlock(slot);
+				return 0;
+			}
+			slot_unlock(slot);
+		} else if (!slot->traced && slot->gen == task_gen) {
+			return 0;
+		}
+	}
+	t = bpf_get_current_task_btf();
 	e = task_state(t);
 	if (!e) {
 		return 0;
@@ -427,6 +565,60 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	}
 	e->flags &= ~(SRB_TF_EXEC | SRB_TF_STRRETRY);
 	emit_sc(e, t, ret, now - e->ts, 0);
+	return 0;
+}
+
+/*
+ * A task leaves this CPU: a syscall of it still in flight in the slot goes
+ * to its task storage, where sys_exit finds it wherever the task resumes.
+ * A CPU going idle, or switching while user space asks for a flush, hands
+ * over its partly filled batch, so that records do not wait there for the
+ * CPU's next traced syscall (untraced ones also hand it over, below). Runs
+ * at every context switch of the host; most leave after a few loads.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct srb_batch_slot *slot = cpu_slot();
+	bool move, flush;
+	struct srb_task *e;
+
+	if (!slot) {
+		return 0;
+	}
+	move = slot->pend && slot->task == (__u64)prev;
+	flush = slot->b.n && (next->pid == 0 || slot->flush_gen != flush_gen);
+	if (!move && !flush) {
+		return 0;
+	}
+	/* Held: PREV was preempted inside a program and resumes on this CPU
+	 * (programs run with migration disabled), where it finishes. */
+	if (!slot_lock(slot)) {
+		return 0;
+	}
+	if (slot->pend && slot->task == (__u64)prev) {
+		e = bpf_task_storage_get(&tasks, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (e) {
+			e->ts = slot->ts;
+			e->nr = slot->nr;
+			__builtin_memcpy(e->args, slot->args, sizeof(e->args));
+		} else {
+			count_drop(SRB_DROP_ENTRY);
+		}
+		slot->pend = 0;
+	}
+	if (flush && slot->b.n) {
+		batch_flush(slot, slot->b.n);
+	}
+	slot_unlock(slot);
+	return 0;
+}
+
+/* A task moved between cgroups: cached decisions of --cgroup may be stale. */
+SEC("tp_btf/cgroup_attach_task")
+int BPF_PROG(cgroup_attach, struct cgroup *dst, const char *path, struct task_struct *task)
+{
+	task_gen_bump();
 	return 0;
 }
 
@@ -499,6 +691,8 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	unsigned long as, ae;
 	__u64 n;
 
+	/* Exec changes a thread's tid (de_thread) and ends PREEXEC. */
+	task_gen_bump();
 	e = task_state(p);
 	if (!e) {
 		return 0;
@@ -543,6 +737,8 @@ int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 	struct srb_exit *r;
 	__u32 tgid = p->tgid;
 
+	/* The task_struct may be reused: no slot may keep it cached. */
+	task_gen_bump();
 	if (!task_followed(p)) {
 		return 0;
 	}

@@ -27,6 +27,9 @@
 #define SRB_NI_CLONE3 0x1000u   /* clone3: flags in the user struct at arg 0 */
 #define SRB_NI_FORK 0x2000u
 #define SRB_NI_VFORK 0x4000u
+/* Bits that need the task-storage path (strings, fork flags, exec, no return). */
+#define SRB_NI_SLOW (SRB_NI_PATHS | SRB_NI_NORETURN | SRB_NI_EXEC | SRB_NI_CLONE | \
+		     SRB_NI_CLONE3 | SRB_NI_FORK | SRB_NI_VFORK)
 
 /* How the kernel side decides that a task is traced (rodata, fixed at load). */
 enum srb_mode {
@@ -132,10 +135,33 @@ struct srb_batch {
 };
 _Static_assert(sizeof(struct srb_batch) == 8 + SRB_BATCH * 88, "srb_batch size");
 
-/* The per-CPU slot around a batch. */
+/*
+ * The per-CPU slot: the batch, and the fast path's state. `key` caches
+ * whether the task that last ran a syscall on this CPU is traced, valid
+ * while `gen` equals the programs' task_gen (bumped at every exit, exec,
+ * cgroup move and change of the traced set). A plain syscall of a cached
+ * traced task is kept here from entry to exit (`pend`), so neither end
+ * needs a helper call to find its task (the syscall tracepoints' pt_regs,
+ * at the top of the task's kernel stack, identify it) nor the task-storage
+ * lookup; sched_switch moves it to task storage when
+ * its task leaves the CPU, so whatever runs next finds the slot free.
+ * Every writer holds `busy` (an atomic xchg): a task preempted inside a
+ * program keeps the others out, and they take the task-storage path.
+ */
 struct srb_batch_slot {
-	__u64 busy;         /* taken with an atomic xchg: a preempted owner keeps others out */
+	__u64 busy;         /* taken with an atomic xchg */
 	__u64 flush_gen;    /* flush_gen seen at the last flush */
+	__u64 key;          /* its pt_regs address, unique per live task; 0 = none */
+	__u64 task;         /* cached task_struct address */
+	__u64 gen;          /* task_gen when `task` was cached */
+	__u32 traced;       /* the cached task is traced and plain (no SRB_TF_PREEXEC) */
+	__u32 pend;         /* a syscall of `task` is in flight: ts, nr, args */
+	__u32 tid;          /* of the cached task */
+	__u32 tgid;
+	__u64 ts;
+	__u64 args[6];
+	__u32 nr;
+	__u32 pad;
 	struct srb_batch b;
 };
 

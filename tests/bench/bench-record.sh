@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Recorder benchmark (make bench), all figures from one run:
 #  1. ns per getppid(2) in a loop: untraced; under the floor (empty BPF
-#     programs on tp_btf/sys_enter and sys_exit); under `sysrec record` with
+#     programs on tp_btf/sys_enter and sys_exit); under the clock floor (the
+#     same plus one boot-clock read in each); under `sysrec record` with
 #     and without arguments; under strace -f, perf trace and bpftrace when
 #     they work. Ratios to untraced, and sysrec's cost above the floor as a
-#     fraction of the untraced cost (target <= 0.3).
+#     fraction of the untraced cost (target <= 0.3), and above the clock
+#     floor (what sysrec adds beyond reading the clock twice).
 #  2. The highest getppid rate (2 threads, 2 cores) recorded without loss
 #     with default buffers.
 #  3. A mixed real workload (find, tar, gcc): slowdown under sysrec and
@@ -57,6 +59,8 @@ build_floor() {
 	mkdir -p "$BT"
 	clang -g -O2 -target bpf -Wall -Werror -I"/usr/include/$(gcc -dumpmachine)" \
 		-c tests/bench/floor/floor.bpf.c -o "$BT/floor.bpf.o" 2>"$TMP/floor.err" &&
+		clang -g -O2 -target bpf -Wall -Werror -I"/usr/include/$(gcc -dumpmachine)" \
+			-c tests/bench/floor/clock.bpf.c -o "$BT/clock.bpf.o" 2>>"$TMP/floor.err" &&
 		gcc -O2 -Wall -Werror -o "$BT/floor_loader" tests/bench/floor/floor_loader.c -lbpf \
 			2>>"$TMP/floor.err"
 }
@@ -162,7 +166,7 @@ fi
 rm -f "$TMP/probe.trace"
 
 cfgs=(untraced)
-[ -z "$floor_err" ] && cfgs+=(floor)
+[ -z "$floor_err" ] && cfgs+=(floor clock)
 [ $sysrec_ok = 1 ] && cfgs+=(args noargs)
 declare -A cfg_err
 for c in "${cfgs[@]}"; do
@@ -179,11 +183,12 @@ one_run() {
 	[ -n "${cfg_err[$c]:-}" ] && return
 	rm -f "$TMP/loop.out" "$TMP/loop.trace"
 	case $c in
-	untraced | floor) quiet_host ;;
+	untraced | floor | clock) quiet_host ;;
 	esac
 	case $c in
 	untraced) "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
 	floor) "$BT/floor_loader" "$BT/floor.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
+	clock) "$BT/floor_loader" "$BT/clock.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
 	args) sysrec_rec "$TMP/loop.trace" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
 	noargs) sysrec_rec "$TMP/loop.trace" --no-args -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
 	esac >/dev/null 2>"$TMP/last.err"
@@ -230,6 +235,14 @@ else
 	floor=$(median <"$TMP/vals.floor")
 	row "floor: empty tp_btf sys_enter+sys_exit" "$floor" "$(ratio "$floor" "$base")" "$(spread floor)"
 fi
+# The clock floor: the floor plus one boot-clock read at entry and one at
+# exit, which any recorder of times and durations pays.
+clockf=""
+if [ -n "$floor" ] && [ -z "${cfg_err[clock]:-}" ]; then
+	clockf=$(median <"$TMP/vals.clock")
+	row "clock floor: floor + 2 clock reads" "$clockf" "$(ratio "$clockf" "$base")" \
+		"clock reads: $(awk -v c="$clockf" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (c - f) / b }')x untraced; $(spread clock)"
+fi
 
 declare -A rec_cpu rec_hwm
 sysrec_row() { # cfg label
@@ -241,6 +254,9 @@ sysrec_row() { # cfg label
 	v=$(median <"$TMP/vals.$c")
 	if [ -n "$floor" ]; then
 		extra="above floor: $(awk -v s="$v" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (s - f) / b }')x untraced (target <= 0.3)"
+	fi
+	if [ -n "$clockf" ]; then
+		extra="$extra; above clock floor: $(awk -v s="$v" -v f="$clockf" -v b="$base" 'BEGIN { printf "%.2f", (s - f) / b }')x"
 	fi
 	row "$label" "$v" "$(ratio "$v" "$base")" "$extra; $(spread "$c")"
 	read -r ev lost <"$TMP/counts.$c"
@@ -293,6 +309,8 @@ bpf_costs() {
 	note "BPF run time per program run (statistics on, untimed runs; the counting inflates each figure):"
 	prog_costs "empty programs (calibration)" 0 \
 		"$BT/floor_loader" --stats "$BT/floor.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out"
+	prog_costs "clock floor programs" 0 \
+		"$BT/floor_loader" --stats "$BT/clock.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/stats.out"
 	prog_costs "sysrec" 1 \
 		"$BT/floor_loader" --stats -- "$SYSREC" record -q -o "$TMP/stats.trace" -- \
 		"$LOOP" -n "$CALLS" -o "$TMP/stats.out"

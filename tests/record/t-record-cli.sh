@@ -132,4 +132,24 @@ is "header recorder field is \"sysrec VERSION\"" \
 	"$("$SYSREC" replay --stats "$TMP/hr.trace" | sed -n 's/^recorder: *//p')" \
 	"sysrec $(sed -n 's/^VERSION *[:?]*= *//p' "$TOP/Makefile" | head -1)"
 
+# A live trace does not keep records back: with CMD asleep and its CPU
+# idle, everything that completed more than ~1 s ago is already in the
+# file (the CPU's partly filled batch is handed over when it goes idle).
+rm -f "$TMP/live.trace"
+# CMD on the last CPU, the recorder on the others: CMD's CPU goes idle.
+last_cpu=$(($(nproc) - 1))
+taskset -c 0-$((last_cpu > 0 ? last_cpu - 1 : 0)) "$SYSREC" record -q --sample-interval 0 \
+	-o "$TMP/live.trace" -- taskset -c $last_cpu \
+	sh -c '"$1" 5 && exec sleep 3' sh "$WL/getppid_loop" 2>/dev/null &
+lpid=$!
+sleep 2.2
+snap_ns=$(awk '{ printf "%.0f", $1 * 1e9 }' /proc/uptime)
+dump "$TMP/live.trace" 2>/dev/null >"$TMP/live.tsv"
+wait "$lpid"
+dump "$TMP/live.trace" >"$TMP/final.tsv"
+old_in() { awk -F'\t' -v s="$snap_ns" '$1=="SC" && $7==0 && $2 + $8 < s - 1300000000 {n++} END {print n+0}' "$1"; }
+old=$(old_in "$TMP/final.tsv")
+check "live trace: at least 100 records completed >1.3 s before the read ($old)" [ "$old" -ge 100 ]
+is "live trace: all of them were in the file at the read" "$(old_in "$TMP/live.tsv")" "$old"
+
 done_testing

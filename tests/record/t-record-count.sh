@@ -64,4 +64,32 @@ is "totals carry the signal" "$(awk -F'\t' '$1=="TOTALS" {print $4}' "$TMP/e143.
 rec "$TMP/nf.trace" -- /nonexistent/cmd
 is "CMD not found -> 127" "$rc" 127
 
+# Threads sharing a CPU with syscalls in flight when they switch, and
+# moving between CPUs inside sched_setaffinity (the per-CPU fast path hands
+# those to task storage): each thread has exactly its own K calls, in
+# order, with its own arguments and result.
+T=4 K2=20000
+rec "$TMP/sc.trace" --sample-interval 0 -- "$WL/shared_cpu" $T $K2
+is "shared_cpu exits 0" "$rc" 0
+dump "$TMP/sc.trace" >"$TMP/sc.tsv"
+# WHO (arg 1) = 0x7f000000 | thread << 20 | i; in entry-time order, i
+# counts up (file order may differ across chunks: FORMAT.md 2.3).
+sort -t "$(printf '\t')" -k2,2n "$TMP/sc.tsv" | awk -F'\t' '$1=="SC" && $5=="getpriority" {
+	split($10, a, ","); w = a[2] - 2130706432; th = int(w / 1048576); it = w % 1048576
+	if (!($3 in first)) first[$3] = th
+	if (first[$3] != th) foreign++
+	if (it != next_it[$3] + 0) order++
+	next_it[$3] = it + 1; n[$3]++
+	if ($6 != -3) ret++
+} END {
+	for (t in n) { threads++; if (n[t] != '"$K2"') short++ }
+	printf "threads=%d short=%d foreign=%d order=%d ret=%d\n", threads, short, foreign + 0, order + 0, ret + 0
+}' >"$TMP/sc.check"
+is "shared CPU: $T threads with exactly $K2 getpriority each, own args, in order, ESRCH" \
+	"$(cat "$TMP/sc.check")" "threads=$T short=0 foreign=0 order=0 ret=0"
+is "shared CPU: every sched_yield, nanosleep and CPU move recorded" \
+	"$(count "$TMP/sc.tsv" '$1=="SC" && $5=="sched_yield"')/$(count "$TMP/sc.tsv" '$1=="SC" && $5=="clock_nanosleep"')/$(count "$TMP/sc.tsv" '$1=="SC" && $5=="sched_setaffinity" && $6==0')" \
+	"$((T * (K2 / 8)))/$((T * (K2 / 64)))/$((T * (K2 / 32) + 1))"
+is "shared CPU: nothing lost" "$(count "$TMP/sc.tsv" '$1=="LOSS"')" 0
+
 done_testing

@@ -6,7 +6,7 @@
  *
  *   HDR      target backend abi args_captured sample_interval_ns ring_bytes rotation_seq
  *   PROCINFO start_ns pid pid ppid comm exe cgroup_id cgroup_path cmdline(|)
- *   SC       ts tid tgid name ret flags duration strings(i=str;...)
+ *   SC       ts tid tgid name ret flags duration strings(i=str;...) [arg0,arg1]
  *   FORK     ts tid pid parent_tid parent_pid is_thread clone_flags comm
  *   EXEC     ts tid pid filename argv(|) comm argv_truncated
  *   EXIT     ts tid pid exit_code exit_signal core_dumped group_dead
@@ -95,6 +95,9 @@ int main(int argc, char **argv)
 				if (c->str[i]) {
 					printf("%d=%s;", i, c->str[i]);
 				}
+			}
+			if (c->has_args) {
+				printf("\t%" PRIu64 ",%" PRIu64, c->args[0], c->args[1]);
 			}
 			printf("\n");
 			break;
