@@ -71,8 +71,9 @@ static void usage(FILE *f)
 		"\n"
 		"SIGINT or SIGTERM stop the recording cleanly (a launched CMD gets the\n"
 		"signal too). Lost events are counted in the kernel, recorded in the trace\n"
-		"and reported at the end. Exit status: CMD's, else 0; 1 on failure; 2 on a\n"
-		"usage error.\n");
+		"and reported at the end. Syscalls are recorded in the x86_64 ABI: 32-bit\n"
+		"ones (32-bit programs, int 0x80) are counted as losses, not recorded.\n"
+		"Exit status: CMD's, else 0; 1 on failure; 2 on a usage error.\n");
 }
 
 enum {

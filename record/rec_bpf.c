@@ -36,7 +36,8 @@ struct rec_bpf {
 _Static_assert(SR_SC_UNFINISHED == 1 && SR_SC_NORETURN == 2, "flags shared with the BPF side");
 _Static_assert((int)SRB_DROP_RINGBUF == (int)SR_LOSS_RINGBUF &&
 		       (int)SRB_DROP_ENTRY == (int)SR_LOSS_ENTRY_TABLE &&
-		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING,
+		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING &&
+		       (int)SRB_DROP_COMPAT == (int)SR_LOSS_COMPAT,
 	       "drop kinds match loss kinds");
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

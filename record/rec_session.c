@@ -49,6 +49,7 @@ struct rec {
 	int sigfd, tfd, epfd;
 	/* counters */
 	uint64_t nsyscalls, nproc, nsamples, nlost, unfinished;
+	uint64_t lost_by[SR_LOSS_COMPAT + 1]; /* nlost by enum sr_loss_where */
 	uint64_t bytes_prev;            /* bytes of the files already rotated out */
 	uint64_t start_ns;
 	uint32_t seq;
@@ -381,6 +382,35 @@ static int on_record(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
+/* At the end: one warning per kind of loss, saying what to do about it. */
+static void warn_losses(const struct rec *r)
+{
+	const uint64_t *n = r->lost_by;
+
+	if (n[SR_LOSS_RINGBUF]) {
+		cli_warn("%llu events were lost (kernel ring buffer full): the trace records "
+			 "where and when; use a larger --buffer-size or a narrower --syscalls",
+			 (unsigned long long)n[SR_LOSS_RINGBUF]);
+	}
+	if (n[SR_LOSS_ENTRY_TABLE]) {
+		cli_warn("%llu syscalls were lost (no room to keep their entry): the trace "
+			 "records where and when", (unsigned long long)n[SR_LOSS_ENTRY_TABLE]);
+	}
+	if (n[SR_LOSS_STRING]) {
+		cli_warn("%llu path arguments could not be read: their syscalls are recorded "
+			 "without them", (unsigned long long)n[SR_LOSS_STRING]);
+	}
+	if (n[SR_LOSS_COMPAT]) {
+		cli_warn("%llu 32-bit syscalls (i386 ABI: 32-bit programs or int 0x80) were not "
+			 "recorded: sysrec records the x86_64 ABI only; the trace marks where and "
+			 "when", (unsigned long long)n[SR_LOSS_COMPAT]);
+	}
+	if (n[SR_LOSS_UNKNOWN] || n[SR_LOSS_WRITER]) {
+		cli_warn("%llu events were lost: the trace records where and when",
+			 (unsigned long long)(n[SR_LOSS_UNKNOWN] + n[SR_LOSS_WRITER]));
+	}
+}
+
 static void on_drop(void *ctx, const struct rec_drop *d)
 {
 	struct rec *r = ctx;
@@ -393,6 +423,7 @@ static void on_drop(void *ctx, const struct rec_drop *d)
 	};
 
 	r->nlost += d->count;
+	r->lost_by[(unsigned)d->where <= SR_LOSS_COMPAT ? d->where : SR_LOSS_UNKNOWN] += d->count;
 	if (r->w) {
 		wfail(r, sr_writer_loss(r->w, &l, &r->err));
 	}
@@ -1078,11 +1109,7 @@ int rec_run(struct rec_opts *o)
 			 ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6, ru.ru_maxrss,
 			 (unsigned long long)o->buffer_size / 1024);
 	}
-	if (r.nlost) {
-		cli_warn("%llu events were lost (kernel ring buffer full): the trace records "
-			 "where and when; use a larger --buffer-size or a narrower --syscalls",
-			 (unsigned long long)r.nlost);
-	}
+	warn_losses(&r);
 	if (r.launched && !r.child_done && (r.werr || !o->quiet) && !epipe) {
 		cli_warn("the command (pid %d) is still running and no longer recorded",
 			 r.child.pid);

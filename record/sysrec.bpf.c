@@ -404,6 +404,27 @@ static __noinline int read_paths(struct task_struct *t, struct srb_task *e, __u3
 	return failed;
 }
 
+/*
+ * A 32-bit syscall (a compat-mode task, or int 0x80 from a 64-bit one): its
+ * number and arguments follow the i386 ABI, which the trace does not
+ * record; reading them as x86_64 ones would invent calls. TS_COMPAT is set
+ * on the thread for the duration of such a syscall.
+ */
+#define TS_COMPAT 0x0002
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline bool compat_syscall(struct task_struct *t)
+{
+	return t->thread_info.status & TS_COMPAT;
+}
+
+/* The task cached in SLOT, as a pointer that can be read (its key matched
+ * the current pt_regs, so it is the current task). */
+static __always_inline struct task_struct *cached_task(struct srb_batch_slot *slot)
+{
+	return bpf_rdonly_cast((void *)slot->task, bpf_core_type_id_kernel(struct task_struct));
+}
+
 /* The six raw arguments, x86_64 syscall convention. */
 static __always_inline void syscall_args(__u64 *args, struct pt_regs *regs)
 {
@@ -451,13 +472,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	__u64 gen;
 	__u32 info;
 
-	/* Syscalls --syscalls leaves out go before any helper call; exec
-	 * calls are still needed to tell exec's comm change from a rename. */
 	if ((__u64)id >= SRB_MAX_NR) {
-		return 0;
-	}
-	info = nr_info[id];
-	if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
 		return 0;
 	}
 	gen = task_gen;
@@ -477,6 +492,16 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			}
 			return 0;
 		}
+		if (compat_syscall(cached_task(slot))) {
+			count_drop(SRB_DROP_COMPAT);
+			return 0;
+		}
+		/* Syscalls --syscalls leaves out go here; exec calls are
+		 * still needed to tell exec's comm change from a rename. */
+		info = nr_info[id];
+		if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
+			return 0;
+		}
 		if (!(info & SRB_NI_SLOW) && slot_lock(slot)) {
 			slot->ts = bpf_ktime_get_boot_ns();
 			slot->nr = id;
@@ -487,6 +512,16 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		}
 	}
 	t = bpf_get_current_task_btf();
+	if (compat_syscall(t)) {
+		if (task_state(t)) {
+			count_drop(SRB_DROP_COMPAT);
+		}
+		return 0;
+	}
+	info = nr_info[id];
+	if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
+		return 0;
+	}
 	e = task_state(t);
 	if (slot->key != (__u64)regs || slot->gen != gen) {
 		slot_cache(slot, t, (__u64)regs, e, gen);

@@ -92,4 +92,23 @@ is "shared CPU: every sched_yield, nanosleep and CPU move recorded" \
 	"$((T * (K2 / 8)))/$((T * (K2 / 64)))/$((T * (K2 / 32) + 1))"
 is "shared CPU: nothing lost" "$(count "$TMP/sc.tsv" '$1=="LOSS"')" 0
 
+# 32-bit syscalls (int 0x80) are not recorded as x86_64 ones: K getpid
+# through the syscall instruction, K getpid and K getppid through int 0x80
+# (i386 numbers 20 and 64, writev and semget as x86_64 numbers).
+if [ "$(uname -m)" = x86_64 ]; then
+	K3=3000
+	rec "$TMP/i80.trace" --sample-interval 0 -- "$WL/int80_mix" $K3
+	is "int80_mix exits 0" "$rc" 0
+	dump "$TMP/i80.trace" >"$TMP/i80.tsv"
+	pid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/i80.tsv")
+	is "int 0x80: exactly $K3 getpid (the 64-bit ones), no writev, no semget" \
+		"$(count "$TMP/i80.tsv" "\$1==\"SC\" && \$3==$pid && \$5==\"getpid\"")/$(count "$TMP/i80.tsv" '$1=="SC" && ($5=="writev" || $5=="semget")')" \
+		"$K3/0"
+	is "int 0x80: the $((2 * K3)) 32-bit calls are counted as compat losses (kind 5)" \
+		"$(awk -F'\t' '$1=="LOSS" && $5==5 {s += $4} END {print s+0}' "$TMP/i80.tsv")" $((2 * K3))
+	check "int 0x80: the recorder warns about them" grep -q "$((2 * K3)) 32-bit syscalls" "$TMP/rec.err"
+else
+	skip "int 0x80 exists on x86_64 only"
+fi
+
 done_testing
