@@ -35,8 +35,9 @@ static void usage(FILE *f)
 		"\n"
 		"Targets (exactly one):\n"
 		"  -- CMD [ARGS...]        launch CMD and follow it, its threads and all its\n"
-		"                          descendants; recording ends when CMD exits and the\n"
-		"                          exit status is CMD's (128+N when killed by signal N)\n"
+		"                          descendants; recording ends when CMD exits (see\n"
+		"                          --wait-descendants) and the exit status is CMD's\n"
+		"                          (128+N when killed by signal N)\n"
 		"  -p, --pid PID[,PID...]  attach to running processes: all their threads and\n"
 		"                          the children they create from now on; recording\n"
 		"                          ends when all of them have exited\n"
@@ -65,6 +66,9 @@ static void usage(FILE *f)
 		"      --compression-level N  zstd level (1-19, default 3)\n"
 		"  -u, --user USER         run CMD as USER (under sudo: the invoking user by\n"
 		"                          default)\n"
+		"      --wait-descendants  with -- CMD: when CMD exits, go on recording until\n"
+		"                          every descendant it left running has exited too\n"
+		"                          (as strace -f does)\n"
 		"  -q, --quiet             no summary at the end\n"
 		"  -v, --verbose           more messages (-vv: libbpf and verifier output)\n"
 		"  -h, --help              this help\n"
@@ -84,6 +88,7 @@ enum {
 	OPT_MAX_SIZE,
 	OPT_ROTATE,
 	OPT_LEVEL,
+	OPT_WAIT_DESC,
 };
 
 static const struct option long_opts[] = {
@@ -100,6 +105,7 @@ static const struct option long_opts[] = {
 	{ "rotate", required_argument, NULL, OPT_ROTATE },
 	{ "compression-level", required_argument, NULL, OPT_LEVEL },
 	{ "user", required_argument, NULL, 'u' },
+	{ "wait-descendants", no_argument, NULL, OPT_WAIT_DESC },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
@@ -400,6 +406,9 @@ int cmd_record(int argc, char **argv)
 		case 'u':
 			o.user = optarg;
 			break;
+		case OPT_WAIT_DESC:
+			o.wait_descendants = true;
+			break;
 		case 'q':
 			o.quiet = true;
 			break;
@@ -432,6 +441,9 @@ int cmd_record(int argc, char **argv)
 	}
 	if (o.user && !o.cmd) {
 		return cli_usage("--user applies only to a launched CMD");
+	}
+	if (o.wait_descendants && !o.cmd) {
+		return cli_usage("--wait-descendants applies only to a launched CMD");
 	}
 	if (!o.output) {
 		time_t now = time(NULL);

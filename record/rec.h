@@ -134,6 +134,7 @@ struct rec_opts {
 	unsigned rotate;
 	int level;
 	bool quiet;
+	bool wait_descendants;     /* -- CMD: go on until its descendants exit too */
 	const char *user;
 	uint16_t nr_info[SRB_MAX_NR];
 };

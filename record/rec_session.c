@@ -779,6 +779,9 @@ static void child_check(struct rec *r)
 	drain(r);
 	waitpid(r->child.pid, &r->child_status, 0);
 	r->child_done = true;
+	if (r->o->wait_descendants && r->procs.live > 0) {
+		return; /* the main loop stops when the last one exits */
+	}
 	r->stop = true;
 	if (!r->reason) {
 		r->reason = "command exited";
@@ -885,10 +888,12 @@ static int loop(struct rec *r)
 			r->stop = true;
 			r->reason = "duration";
 		}
-		if (r->o->pids && r->procs.live == 0 && !r->stop) {
-			/* -p: every followed process (and child) is gone. */
+		if ((r->o->pids || (r->child_done && r->o->wait_descendants)) &&
+		    r->procs.live == 0 && !r->stop) {
+			/* -p, or CMD and what it left running: every followed
+			 * process (and child) is gone. */
 			r->stop = true;
-			r->reason = "processes exited";
+			r->reason = r->o->pids ? "processes exited" : "command and descendants exited";
 		}
 		if (r->stop_deadline && now >= r->stop_deadline) {
 			r->stop = true;

@@ -69,4 +69,28 @@ is "comm change of another thread (pthread_setname_np)" \
 is "exec's own rename is not a COMM event" "$(f '$1=="COMM" {n++} END {print n+0}')" 2
 is "no unfinished syscalls" "$(f '$1=="SC" && $7==1 {n++} END {print n+0}')" 0
 
+# --wait-descendants: CMD exits 3 at once, leaving a child that sleeps and
+# then makes 1000 getppid calls. Without the option the recording ends with
+# CMD (none of the calls); with it, when the child exits (all of them).
+bg='(sleep 0.4; exec "$1" 1000) & exit 3'
+rec "$TMP/nw.trace" --sample-interval 0 -- sh -c "$bg" sh "$WL/getppid_loop"
+is "without --wait-descendants: exit 3, recording ends with CMD" \
+	"$rc/$(dump "$TMP/nw.trace" | awk -F'\t' '$1=="TOTALS" {print $2}')" "3/command exited"
+dump "$TMP/nw.trace" >"$TMP/nw.tsv"
+shpid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/nw.tsv")
+is "without --wait-descendants: no exec of the child, no getppid but the shell's" \
+	"$(count "$TMP/nw.tsv" '$1=="EXEC" && $5 ~ /getppid_loop$/')/$(count "$TMP/nw.tsv" "\$1==\"SC\" && \$5==\"getppid\" && \$3!=${shpid:-0}")" "0/0"
+rec "$TMP/wd.trace" --wait-descendants --sample-interval 0 -- sh -c "$bg" sh "$WL/getppid_loop"
+dump "$TMP/wd.trace" >"$TMP/wd.tsv"
+cpid=$(awk -F'\t' '$1=="EXEC" && $5 ~ /getppid_loop$/ {print $3; exit}' "$TMP/wd.tsv")
+is "--wait-descendants: exit status still CMD's (3), ends when the descendants exited" \
+	"$rc/$(awk -F'\t' '$1=="TOTALS" {print $2}' "$TMP/wd.tsv")" "3/command and descendants exited"
+is "--wait-descendants: all 1000 getppid of the child" \
+	"$(count "$TMP/wd.tsv" "\$1==\"SC\" && \$5==\"getppid\" && \$3==${cpid:-0}")" 1000
+is "--wait-descendants: the child's exit is recorded" \
+	"$(count "$TMP/wd.tsv" "\$1==\"EXIT\" && \$3==${cpid:-0}")" 1
+"$SYSREC" record --wait-descendants -a -o "$TMP/x.trace" 2>"$TMP/wd.err"
+is "--wait-descendants without CMD: usage error" "$?/$(head -1 "$TMP/wd.err")" \
+	"2/sysrec record: --wait-descendants applies only to a launched CMD"
+
 done_testing
