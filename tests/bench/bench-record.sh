@@ -173,6 +173,7 @@ for c in "${cfgs[@]}"; do
 	: >"$TMP/vals.$c"
 	: >"$TMP/cpus.$c"
 	: >"$TMP/hwms.$c"
+	: >"$TMP/owns.$c"
 	: >"$TMP/bpe.$c"
 done
 
@@ -203,6 +204,7 @@ one_run() {
 	args | noargs)
 		kv cpu_ms "$TMP/br.out" >>"$TMP/cpus.$c"
 		kv hwm_kb "$TMP/br.out" >>"$TMP/hwms.$c"
+		kv own_kb "$TMP/br.out" >>"$TMP/owns.$c"
 		read -r ev lost < <(trace_counts "$TMP/loop.trace" "$TMP/last.err")
 		size=$(stat -c %s "$TMP/loop.trace")
 		echo "$ev $lost" >"$TMP/counts.$c"
@@ -244,7 +246,7 @@ if [ -n "$floor" ] && [ -z "${cfg_err[clock]:-}" ]; then
 		"clock reads: $(awk -v c="$clockf" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (c - f) / b }')x untraced; $(spread clock)"
 fi
 
-declare -A rec_cpu rec_hwm
+declare -A rec_cpu rec_hwm rec_own
 sysrec_row() { # cfg label
 	local c=$1 label=$2 v extra="" ev lost
 	if [ -n "${cfg_err[$c]:-}" ]; then
@@ -262,6 +264,7 @@ sysrec_row() { # cfg label
 	read -r ev lost <"$TMP/counts.$c"
 	rec_cpu[$label]=$(median <"$TMP/cpus.$c")
 	rec_hwm[$label]=$(sort -g "$TMP/hwms.$c" | tail -1)
+	rec_own[$label]=$(sort -g "$TMP/owns.$c" | tail -1)
 	note "trace: $(median <"$TMP/bpe.$c") bytes/event, last run $ev events, lost ${lost}; recorder cpu ${rec_cpu[$label]} ms, peak RSS ${rec_hwm[$label]} kB"
 }
 
@@ -499,10 +502,13 @@ fi
 
 if [ $sysrec_ok = 1 ]; then
 	printf '\n%s\n' "recorder: own CPU time and peak RSS (VmHWM) over a ${CALLS}-call loop:"
+	# The ring buffer's data pages are mapped twice (so that records can
+	# wrap around), and RSS counts them twice: the recorder's own memory is
+	# its RSS without the BPF map mappings (benchrun reads smaps).
 	for k in "${!rec_cpu[@]}"; do
 		beyond=""
-		if [ -n "$ring_kb" ] && [ -n "${rec_hwm[$k]}" ]; then
-			beyond=", $(awk -v h="${rec_hwm[$k]}" -v r="$ring_kb" 'BEGIN { printf "%.1f", (h - r) / 1024 }') MiB beyond the ${ring_kb} kB ring buffer (target < 32)"
+		if [ -n "${rec_own[$k]}" ] && [ "${rec_own[$k]}" -gt 0 ]; then
+			beyond=", own memory $(awk -v o="${rec_own[$k]}" 'BEGIN { printf "%.1f", o / 1024 }') MiB beyond the ${ring_kb:-?} kB ring buffer, which RSS counts twice (target < 32)"
 		fi
 		note "$k: ${rec_cpu[$k]} ms CPU ($(awk -v c="${rec_cpu[$k]}" -v n="$CALLS" 'BEGIN { printf "%.0f", c * 1e6 / n }') ns per event), ${rec_hwm[$k]} kB peak RSS$beyond"
 	done

@@ -10,9 +10,14 @@
  * its threads' user and system time, without its reaped children's. hwm is
  * the highest VmHWM seen while polling /proc/PID/status every 10 ms (a
  * zombie has no memory figures left, so the last poll before exit stands).
+ * own is the highest VmRSS minus what BPF map mappings hold (smaps): a
+ * recorder's ring buffer maps its data pages twice, so RSS counts them
+ * twice, and they are the kernel buffer, not the recorder's own memory.
  * The line goes to FILE (-o) or stderr. Exits with CMD's status.
  */
 #include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -30,11 +35,40 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* VmRSS of PID minus the Rss of its BPF map mappings, in KiB; 0 if unknown. */
+static uint64_t own_rss_kb(pid_t pid)
+{
+	unsigned long long rss = 0, maps = 0, v;
+	char path[64], line[512];
+	bool in_map = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/smaps", (int)pid);
+	f = fopen(path, "r");
+	if (!f) {
+		return 0;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		if (strchr(line, '-') && strchr(line, ' ') && line[0] != ' ' &&
+		    strchr(line, '-') < strchr(line, ' ')) {
+			/* a mapping line: "start-end perms offset dev inode [name]" */
+			in_map = strstr(line, "anon_inode:bpf-map") != NULL;
+		} else if (sscanf(line, "Rss: %llu kB", &v) == 1) {
+			rss += v;
+			if (in_map) {
+				maps += v;
+			}
+		}
+	}
+	fclose(f);
+	return rss > maps ? rss - maps : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
 	struct sr_sample s;
-	uint64_t t0, wall, hwm = 0;
+	uint64_t t0, wall, hwm = 0, own = 0, o;
 	long tck = sysconf(_SC_CLK_TCK);
 	int argi = 1, status = 0, rc;
 	pid_t pid;
@@ -80,6 +114,9 @@ int main(int argc, char **argv)
 		if (procfs_read_sample(pid, 0, &s) == 0 && s.vm_hwm_kb > hwm) {
 			hwm = s.vm_hwm_kb;
 		}
+		if ((o = own_rss_kb(pid)) > own) {
+			own = o;
+		}
 		struct timespec ts = { 0, 10 * 1000 * 1000 };
 
 		nanosleep(&ts, NULL);
@@ -97,11 +134,12 @@ int main(int argc, char **argv)
 		perror(out);
 		return 1;
 	}
-	fprintf(f, "wall_ms=%.1f cpu_ms=%.0f utime_ms=%.0f stime_ms=%.0f hwm_kb=%llu status=%d\n",
+	fprintf(f, "wall_ms=%.1f cpu_ms=%.0f utime_ms=%.0f stime_ms=%.0f hwm_kb=%llu own_kb=%llu "
+		"status=%d\n",
 		(double)wall / 1e6, (double)(s.utime_ticks + s.stime_ticks) * 1000.0 / (double)tck,
 		(double)s.utime_ticks * 1000.0 / (double)tck,
 		(double)s.stime_ticks * 1000.0 / (double)tck, (unsigned long long)hwm,
-		WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		(unsigned long long)own, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 	if (out && fclose(f) != 0) {
 		return 1;
 	}
