@@ -100,8 +100,8 @@ int cmd_import(int argc, char **argv)
 			o.abi = optarg;
 			break;
 		case 'c':
-			if (!cli_parse_u64(optarg, &v) || v < 1 || v > 22) {
-				return cli_bad_arg("--compression-level", optarg, "a number from 1 to 22");
+			if (!cli_parse_u64(optarg, &v) || v < 1 || v > 19) {
+				return cli_bad_arg("--compression-level", optarg, "a level from 1 to 19");
 			}
 			o.level = (int)v;
 			break;

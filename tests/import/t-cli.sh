@@ -27,6 +27,10 @@ is "missing INPUT exits 2" "$(run --from strace -o "$TMP/x.sr")" 2
 is "bad --abi exits 2" "$(run --from strace --abi sparc "$TMP/ok.log" -o "$TMP/x.sr")" 2
 check "bad --abi is named" grep -q "invalid --abi argument: 'sparc'" "$TMP/err"
 is "unknown option exits 2" "$(run --from strace --bogus "$TMP/ok.log" -o "$TMP/x.sr")" 2
+is "--compression-level 20 exits 2 (1-19, as record and --help say)" \
+	"$(run --from strace --compression-level 20 "$TMP/ok.log" -o "$TMP/x.sr")" 2
+check "bad --compression-level is named" grep -q "invalid --compression-level argument: '20'" "$TMP/err"
+is "--compression-level 19 is accepted" "$(run --from strace --compression-level 19 "$TMP/ok.log" -o "$TMP/x.sr")" 0
 
 is "unreadable input exits 1" "$(run --from strace "$TMP/nope.log" -o "$TMP/x.sr")" 1
 check "unreadable input names the file" grep -q "cannot open $TMP/nope.log" "$TMP/err"
