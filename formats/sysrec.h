@@ -133,7 +133,6 @@ enum sr_loss_where {
 	SR_LOSS_ENTRY_TABLE = 2,
 	SR_LOSS_STRING = 3,
 	SR_LOSS_WRITER = 4,
-	SR_LOSS_COMPAT = 5, /* a 32-bit syscall (i386 ABI on x86_64): not recorded */
 };
 
 struct sr_loss {

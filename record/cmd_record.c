@@ -75,9 +75,9 @@ static void usage(FILE *f)
 		"\n"
 		"SIGINT or SIGTERM stop the recording cleanly (a launched CMD gets the\n"
 		"signal too). Lost events are counted in the kernel, recorded in the trace\n"
-		"and reported at the end. Syscalls are recorded in the x86_64 ABI: 32-bit\n"
-		"ones (32-bit programs, int 0x80) are counted as losses, not recorded.\n"
-		"Exit status: CMD's, else 0; 1 on failure; 2 on a usage error.\n");
+		"and reported at the end. 32-bit syscalls (32-bit programs, int 0x80) are\n"
+		"recorded under their i386 names, as i386:NAME. Exit status: CMD's, else\n"
+		"0; 1 on failure; 2 on a usage error.\n");
 }
 
 enum {
@@ -112,106 +112,73 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/*
- * Syscall numbers the kernel side treats specially, by name. The x86_64
- * numbers are the fallback when the build's tables lack a name.
- */
+/* Syscalls the kernel side treats specially, by name (in every ABI). */
 static const struct {
 	const char *name;
-	uint32_t x86_64;
 	uint16_t bits;
 } special[] = {
-	{ "exit", 60, SRB_NI_NORETURN },
-	{ "exit_group", 231, SRB_NI_NORETURN },
-	{ "execve", 59, SRB_NI_EXEC },
-	{ "execveat", 322, SRB_NI_EXEC },
-	{ "clone", 56, SRB_NI_CLONE },
-	{ "clone3", 435, SRB_NI_CLONE3 },
-	{ "fork", 57, SRB_NI_FORK },
-	{ "vfork", 58, SRB_NI_VFORK },
+	{ "exit", SRB_NI_NORETURN },    { "exit_group", SRB_NI_NORETURN },
+	{ "execve", SRB_NI_EXEC },      { "execveat", SRB_NI_EXEC },
+	{ "clone", SRB_NI_CLONE },      { "clone3", SRB_NI_CLONE3 },
+	{ "fork", SRB_NI_FORK },        { "vfork", SRB_NI_VFORK },
 };
 
-static int special_nr(const char *name, uint32_t fallback)
+/*
+ * Fill OUT (SRB_NI_* bits per number of ABI) from the tables and the
+ * --syscalls tokens TOK (names, %classes, numbers; NULL: all). Numbers
+ * select in the native ABI only. Returns 2 on a usage error.
+ */
+static int fill_nr_info(enum sr_abi abi, bool native, char **tok, int ntok, bool no_args,
+			uint16_t out[SRB_MAX_NR])
 {
-	const struct sr_syscall_info *si = sr_syscall_by_name(sr_abi_native(), name);
-
-	if (si) {
-		return si->nr;
-	}
-	return sr_abi_native() == SR_ABI_X86_64 ? (int)fallback : -1;
-}
-
-/* Fill nr_info from the tables and --syscalls; returns 2 on a usage error. */
-static int build_nr_info(struct rec_opts *o, char *list)
-{
-	enum sr_abi abi = sr_abi_native();
 	uint32_t count = sr_syscall_count(abi);
 	bool sel[SRB_MAX_NR];
 
-	memset(sel, !list, sizeof(sel));
-	if (list) {
-		char *copy = strdup(list), *save = NULL, *tok;
-		int n = 0;
+	memset(sel, !tok, sizeof(sel));
+	for (int i = 0; tok && i < ntok; i++) {
+		const struct sr_syscall_info *si;
 
-		o->syscalls = calloc(strlen(list) / 2 + 2, sizeof(char *));
-		if (!copy || !o->syscalls) {
-			free(copy);
-			cli_err("out of memory");
-			return 1;
+		if (tok[i][0] == '%') {
+			uint32_t cls = sr_class_from_name(tok[i]);
+
+			if (!cls) {
+				return cli_bad_arg("--syscalls", tok[i], SYSCALLS_WHAT);
+			}
+			for (uint32_t nr = 0; nr < count && nr < SRB_MAX_NR; nr++) {
+				si = sr_syscall_by_nr(abi, nr);
+				if (si && (si->classes & cls)) {
+					sel[nr] = true;
+				}
+			}
+			continue;
 		}
-		for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-			const struct sr_syscall_info *si;
-			uint32_t cls;
-			bool any = false;
-
-			if (!*tok) {
-				continue;
-			}
-			o->syscalls[n++] = strdup(tok);
-			if (tok[0] == '%') {
-				cls = sr_class_from_name(tok);
-				if (!cls) {
-					int rc = cli_bad_arg("--syscalls", tok, SYSCALLS_WHAT);
-
-					free(copy);
-					return rc;
-				}
-				for (uint32_t nr = 0; nr < count && nr < SRB_MAX_NR; nr++) {
-					si = sr_syscall_by_nr(abi, nr);
-					if (si && (si->classes & cls)) {
-						sel[nr] = true;
-						any = true;
-					}
-				}
-				(void)any;
-				continue;
-			}
-			si = sr_syscall_by_name(abi, tok);
-			if (!si) {
-				char *end;
-				unsigned long nr = strtoul(tok, &end, 10);
-
-				if (*end || nr >= SRB_MAX_NR) {
-					int rc = cli_bad_arg("--syscalls", tok, SYSCALLS_WHAT);
-
-					free(copy);
-					return rc;
-				}
-				sel[nr] = true;
-				continue;
-			}
+		si = sr_syscall_by_name(abi, tok[i]);
+		if (si) {
 			if (si->nr < SRB_MAX_NR) {
 				sel[si->nr] = true;
 			}
+			continue;
 		}
-		o->nsyscalls = n;
-		free(copy);
+		char *end;
+		unsigned long nr = strtoul(tok[i], &end, 10);
+
+		if (*end || end == tok[i] || nr >= SRB_MAX_NR) {
+			/* a name of the other ABI only (e.g. socketcall) is fine */
+			if (!native || sr_syscall_by_name(sr_abi_native(), tok[i]) ||
+			    sr_syscall_by_name(SR_ABI_I386, tok[i])) {
+				continue;
+			}
+			return cli_bad_arg("--syscalls", tok[i], SYSCALLS_WHAT);
+		}
+		if (native) {
+			sel[nr] = true;
+		}
 	}
 	for (uint32_t nr = 0; nr < SRB_MAX_NR; nr++) {
 		const struct sr_syscall_info *si = nr < count ? sr_syscall_by_nr(abi, nr) : NULL;
 		uint16_t bits = sel[nr] ? SRB_NI_TRACED : 0;
 
-		if (si && !o->no_args) {
+		if (si && !no_args) {
 			int npath = 0;
 
 			for (int a = 0; a < 6 && a < si->nargs; a++) {
@@ -221,16 +188,51 @@ static int build_nr_info(struct rec_opts *o, char *list)
 				}
 			}
 		}
-		o->nr_info[nr] = bits;
+		out[nr] = bits;
 	}
 	for (size_t i = 0; i < sizeof(special) / sizeof(special[0]); i++) {
-		int nr = special_nr(special[i].name, special[i].x86_64);
+		const struct sr_syscall_info *si = sr_syscall_by_name(abi, special[i].name);
 
-		if (nr >= 0 && nr < SRB_MAX_NR) {
-			o->nr_info[nr] |= special[i].bits;
+		if (si && si->nr < SRB_MAX_NR) {
+			out[si->nr] |= special[i].bits;
 		}
 	}
 	return 0;
+}
+
+/* Fill nr_info (and nr_info32 on x86_64) from the tables and --syscalls;
+ * returns 2 on a usage error. */
+static int build_nr_info(struct rec_opts *o, char *list)
+{
+	char **tok = NULL;
+	int n = 0, rc;
+
+	if (list) {
+		char *copy = strdup(list), *save = NULL, *t;
+
+		o->syscalls = calloc(strlen(list) / 2 + 2, sizeof(char *));
+		if (!copy || !o->syscalls) {
+			free(copy);
+			cli_err("out of memory");
+			return 1;
+		}
+		for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+			if (*t && !(o->syscalls[n] = strdup(t))) {
+				free(copy);
+				cli_err("out of memory");
+				return 1;
+			}
+			n += *t != 0;
+		}
+		o->nsyscalls = n;
+		free(copy);
+		tok = o->syscalls;
+	}
+	rc = fill_nr_info(sr_abi_native(), true, tok, n, o->no_args, o->nr_info);
+	if (!rc && sr_abi_native() == SR_ABI_X86_64) {
+		rc = fill_nr_info(SR_ABI_I386, false, tok, n, o->no_args, o->nr_info32);
+	}
+	return rc;
 }
 
 static int parse_pids(struct rec_opts *o, const char *arg)

@@ -17,8 +17,10 @@ struct rec_bpf_cfg {
 	uint64_t cgroup_id;
 	bool capture_args;
 	uint64_t ring_bytes;
-	/* nr_info[nr]: SRB_NI_* bits (traced, path args, special syscalls) */
+	/* nr_info[nr]: SRB_NI_* bits (traced, path args, special syscalls);
+	 * nr_info32 for 32-bit (i386) syscalls on x86_64 */
 	uint16_t nr_info[SRB_MAX_NR];
+	uint16_t nr_info32[SRB_MAX_NR];
 };
 
 struct rec_bpf;
@@ -137,6 +139,7 @@ struct rec_opts {
 	bool wait_descendants;     /* -- CMD: go on until its descendants exit too */
 	const char *user;
 	uint16_t nr_info[SRB_MAX_NR];
+	uint16_t nr_info32[SRB_MAX_NR]; /* the same for 32-bit (i386) syscalls on x86_64 */
 };
 
 /* Run the recording; returns the exit status of `sysrec record`. */

@@ -36,8 +36,7 @@ struct rec_bpf {
 _Static_assert(SR_SC_UNFINISHED == 1 && SR_SC_NORETURN == 2, "flags shared with the BPF side");
 _Static_assert((int)SRB_DROP_RINGBUF == (int)SR_LOSS_RINGBUF &&
 		       (int)SRB_DROP_ENTRY == (int)SR_LOSS_ENTRY_TABLE &&
-		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING &&
-		       (int)SRB_DROP_COMPAT == (int)SR_LOSS_COMPAT,
+		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING,
 	       "drop kinds match loss kinds");
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -110,6 +109,7 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	 * its timer drains the rest every few milliseconds. */
 	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;
 	memcpy((void *)b->skel->rodata->nr_info, cfg->nr_info, sizeof(cfg->nr_info));
+	memcpy((void *)b->skel->rodata->nr_info32, cfg->nr_info32, sizeof(cfg->nr_info32));
 	/* Only --cgroup caches a decision a cgroup move can change. */
 	bpf_program__set_autoload(b->skel->progs.cgroup_attach, cfg->mode == SRB_MODE_CGROUP);
 	rc = bpf_map__set_max_entries(b->skel->maps.rb, cfg->ring_bytes);

@@ -49,7 +49,7 @@ struct rec {
 	int sigfd, tfd, epfd;
 	/* counters */
 	uint64_t nsyscalls, nproc, nsamples, nlost, unfinished;
-	uint64_t lost_by[SR_LOSS_COMPAT + 1]; /* nlost by enum sr_loss_where */
+	uint64_t lost_by[SR_LOSS_WRITER + 1]; /* nlost by enum sr_loss_where */
 	uint64_t bytes_prev;            /* bytes of the files already rotated out */
 	uint64_t start_ns;
 	uint32_t seq;
@@ -382,6 +382,47 @@ static int on_record(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
+/*
+ * On x86_64 the kernel side records a 32-bit (i386) syscall n as number
+ * SRB_COMPAT_BASE + n: extend the header's syscall table with those names,
+ * as "i386:NAME", so that every reader names them and none mistakes one
+ * for the x86_64 call of the same number.
+ */
+static int add_compat_names(Sysrec__Header *h)
+{
+	uint32_t n32 = sr_syscall_count(SR_ABI_I386), n;
+	char **names, *buf;
+	size_t off = 0;
+
+	if (sr_abi_native() != SR_ABI_X86_64 || !n32 || h->n_syscall_names > SRB_COMPAT_BASE) {
+		return 0;
+	}
+	n = SRB_COMPAT_BASE + n32;
+	names = calloc(n, sizeof(*names));
+	buf = calloc(n32, 40);
+	if (!names || !buf) {
+		free(names);
+		free(buf);
+		return -1;
+	}
+	for (uint32_t i = 0; i < h->n_syscall_names; i++) {
+		names[i] = h->syscall_names[i];
+	}
+	for (uint32_t i = 0; i < n32; i++) {
+		const struct sr_syscall_info *si = sr_syscall_by_nr(SR_ABI_I386, i);
+
+		if (si && si->name && *si->name) {
+			names[SRB_COMPAT_BASE + i] = buf + off;
+			off += (size_t)snprintf(buf + off, 40, "i386:%.32s", si->name) + 1;
+		}
+	}
+	/* copies the strings (NULL entries become ""), so ours go right away */
+	sr_header_set_strv(&h->syscall_names, &h->n_syscall_names, (const char *const *)names, n);
+	free(names);
+	free(buf);
+	return h->n_syscall_names == n ? 0 : -1;
+}
+
 /* At the end: one warning per kind of loss, saying what to do about it. */
 static void warn_losses(const struct rec *r)
 {
@@ -399,11 +440,6 @@ static void warn_losses(const struct rec *r)
 	if (n[SR_LOSS_STRING]) {
 		cli_warn("%llu path arguments could not be read: their syscalls are recorded "
 			 "without them", (unsigned long long)n[SR_LOSS_STRING]);
-	}
-	if (n[SR_LOSS_COMPAT]) {
-		cli_warn("%llu 32-bit syscalls (i386 ABI: 32-bit programs or int 0x80) were not "
-			 "recorded: sysrec records the x86_64 ABI only; the trace marks where and "
-			 "when", (unsigned long long)n[SR_LOSS_COMPAT]);
 	}
 	if (n[SR_LOSS_UNKNOWN] || n[SR_LOSS_WRITER]) {
 		cli_warn("%llu events were lost: the trace records where and when",
@@ -423,7 +459,7 @@ static void on_drop(void *ctx, const struct rec_drop *d)
 	};
 
 	r->nlost += d->count;
-	r->lost_by[(unsigned)d->where <= SR_LOSS_COMPAT ? d->where : SR_LOSS_UNKNOWN] += d->count;
+	r->lost_by[(unsigned)d->where <= SR_LOSS_WRITER ? d->where : SR_LOSS_UNKNOWN] += d->count;
 	if (r->w) {
 		wfail(r, sr_writer_loss(r->w, &l, &r->err));
 	}
@@ -544,6 +580,10 @@ static int header_build(struct rec *r)
 		return -1;
 	}
 	r->hdr_ok = true;
+	if (add_compat_names(&r->hdr) < 0) {
+		cli_err("out of memory");
+		return -1;
+	}
 	r->hdr_target = r->hdr.target;
 	r->hdr_backend = r->hdr.backend;
 	snprintf(target, sizeof(target), "%s", target_name(o));
@@ -950,6 +990,7 @@ int rec_run(struct rec_opts *o)
 	cfg.capture_args = !o->no_args;
 	cfg.ring_bytes = o->buffer_size;
 	memcpy(cfg.nr_info, o->nr_info, sizeof(cfg.nr_info));
+	memcpy(cfg.nr_info32, o->nr_info32, sizeof(cfg.nr_info32));
 
 	/* Signals are read from a signalfd; CMD gets a clean mask back. */
 	sigemptyset(&mask);

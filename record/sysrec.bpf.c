@@ -40,6 +40,20 @@ const volatile __u64 target_cgroup = 0;
 const volatile __u32 capture_args = 1;
 const volatile __u64 wake_bytes = 1 << 20;
 const volatile __u16 nr_info[SRB_MAX_NR] = {};
+const volatile __u16 nr_info32[SRB_MAX_NR] = {}; /* 32-bit syscalls on x86_64 */
+
+/* nr_info of a recorded syscall number (SRB_COMPAT_BASE + n for a 32-bit one). */
+static __always_inline __u32 info_of(__u32 nr)
+{
+	if (nr < SRB_MAX_NR) {
+		return nr_info[nr];
+	}
+	nr -= SRB_COMPAT_BASE;
+	if (nr >= SRB_MAX_NR) {
+		return 0;
+	}
+	return nr_info32[nr & (SRB_MAX_NR - 1)]; /* the mask spells the bound out for the verifier */
+}
 
 /* Run-time switches. drop_epoch: bumped by user space after each read of the
  * drops. flush_gen: bumped by user space so that partly filled batches are
@@ -406,9 +420,10 @@ static __noinline int read_paths(struct task_struct *t, struct srb_task *e, __u3
 
 /*
  * A 32-bit syscall (a compat-mode task, or int 0x80 from a 64-bit one): its
- * number and arguments follow the i386 ABI, which the trace does not
- * record; reading them as x86_64 ones would invent calls. TS_COMPAT is set
- * on the thread for the duration of such a syscall.
+ * number and arguments follow the i386 ABI; read as x86_64 ones they would
+ * invent calls. It is recorded as SRB_COMPAT_BASE + its i386 number, with
+ * the i386 argument registers, through the task-storage path. TS_COMPAT is
+ * set on the thread for the duration of such a syscall.
  */
 #define TS_COMPAT 0x0002
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
@@ -423,6 +438,17 @@ static __always_inline bool compat_syscall(struct task_struct *t)
 static __always_inline struct task_struct *cached_task(struct srb_batch_slot *slot)
 {
 	return bpf_rdonly_cast((void *)slot->task, bpf_core_type_id_kernel(struct task_struct));
+}
+
+/* The six raw arguments of a 32-bit syscall (i386: ebx ecx edx esi edi ebp). */
+static __always_inline void syscall_args32(__u64 *args, struct pt_regs *regs)
+{
+	args[0] = (__u32)regs->bx;
+	args[1] = (__u32)regs->cx;
+	args[2] = (__u32)regs->dx;
+	args[3] = (__u32)regs->si;
+	args[4] = (__u32)regs->di;
+	args[5] = (__u32)regs->bp;
 }
 
 /* The six raw arguments, x86_64 syscall convention. */
@@ -469,8 +495,9 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	struct srb_batch_slot *slot;
 	struct task_struct *t;
 	struct srb_task *e;
+	__u32 info, nr;
+	bool compat;
 	__u64 gen;
-	__u32 info;
 
 	if ((__u64)id >= SRB_MAX_NR) {
 		return 0;
@@ -492,33 +519,29 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			}
 			return 0;
 		}
-		if (compat_syscall(cached_task(slot))) {
-			count_drop(SRB_DROP_COMPAT);
-			return 0;
-		}
-		/* Syscalls --syscalls leaves out go here; exec calls are
-		 * still needed to tell exec's comm change from a rename. */
-		info = nr_info[id];
-		if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
-			return 0;
-		}
-		if (!(info & SRB_NI_SLOW) && slot_lock(slot)) {
-			slot->ts = bpf_ktime_get_boot_ns();
-			slot->nr = id;
-			syscall_args(slot->args, regs);
-			slot->pend = 1;
-			slot_unlock(slot);
-			return 0;
+		/* 32-bit syscalls take the task-storage path. */
+		if (!compat_syscall(cached_task(slot))) {
+			/* Syscalls --syscalls leaves out go here; exec calls
+			 * are still needed to tell exec's comm change from a
+			 * rename. */
+			info = nr_info[id];
+			if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
+				return 0;
+			}
+			if (!(info & SRB_NI_SLOW) && slot_lock(slot)) {
+				slot->ts = bpf_ktime_get_boot_ns();
+				slot->nr = id;
+				syscall_args(slot->args, regs);
+				slot->pend = 1;
+				slot_unlock(slot);
+				return 0;
+			}
 		}
 	}
 	t = bpf_get_current_task_btf();
-	if (compat_syscall(t)) {
-		if (task_state(t)) {
-			count_drop(SRB_DROP_COMPAT);
-		}
-		return 0;
-	}
-	info = nr_info[id];
+	compat = compat_syscall(t);
+	nr = compat ? SRB_COMPAT_BASE + id : id;
+	info = info_of(nr);
 	if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
 		return 0;
 	}
@@ -540,9 +563,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	}
 	e->ts = bpf_ktime_get_boot_ns();
-	e->nr = id;
+	e->nr = nr;
 	e->flags &= SRB_TF_PREEXEC;
-	syscall_args(e->args, regs);
+	if (compat) {
+		syscall_args32(e->args, regs);
+	} else {
+		syscall_args(e->args, regs);
+	}
 	if ((info & SRB_NI_PATHS) && read_paths(t, e, info & SRB_NI_PATHS)) {
 		e->flags |= SRB_TF_STRRETRY;
 	}
@@ -592,9 +619,9 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	}
 	now = bpf_ktime_get_boot_ns();
-	if ((e->flags & SRB_TF_STRRETRY) && e->nr < SRB_MAX_NR) {
+	if (e->flags & SRB_TF_STRRETRY) {
 		/* A bad pointer fails with EFAULT: nothing was lost then. */
-		if (read_paths(t, e, nr_info[e->nr] & SRB_NI_PATHS) && ret != -14) {
+		if (read_paths(t, e, info_of(e->nr) & SRB_NI_PATHS) && ret != -14) {
 			count_drop(SRB_DROP_STRING);
 		}
 	}
@@ -683,8 +710,8 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 	/* The tracepoint does not carry the clone flags: take them from the
 	 * parent's syscall in flight. */
 	pe = bpf_task_storage_get(&tasks, parent, 0, 0);
-	if (pe && pe->ts && pe->nr < SRB_MAX_NR) {
-		__u32 info = nr_info[pe->nr];
+	if (pe && pe->ts) {
+		__u32 info = info_of(pe->nr);
 
 		if (info & SRB_NI_CLONE) {
 			flags = pe->args[0];
@@ -734,7 +761,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	}
 	e->flags &= ~(SRB_TF_PREEXEC | SRB_TF_EXEC);
 	/* The successful execve never returns to its caller: record it now. */
-	if (e->ts && e->nr < SRB_MAX_NR && (nr_info[e->nr] & SRB_NI_EXEC)) {
+	if (e->ts && (info_of(e->nr) & SRB_NI_EXEC)) {
 		emit_sc(e, p, 0, 0, SC_NORETURN);
 	}
 	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);

@@ -12,6 +12,8 @@
 #endif
 
 #define SRB_MAX_NR 512          /* syscall numbers the bitmaps cover */
+/* On x86_64, a 32-bit (i386) syscall n is recorded as number SRB_COMPAT_BASE + n. */
+#define SRB_COMPAT_BASE 1024
 #define SRB_PATH_MAX 256        /* bytes kept of one path argument (with NUL) */
 #define SRB_NPATHS 2            /* path arguments kept per syscall */
 #define SRB_ARGV_MAX 2048       /* bytes kept of execve's argv block */
@@ -55,8 +57,7 @@ enum srb_drop {
 	SRB_DROP_RINGBUF = 1,
 	SRB_DROP_ENTRY = 2,
 	SRB_DROP_STRING = 3,
-	SRB_DROP_COMPAT = 5, /* 4 is the writer's, in user space */
-	SRB_NDROP = 6,
+	SRB_NDROP = 4,
 };
 
 struct srb_drops {

@@ -40,8 +40,6 @@ const char *rp_loss_where_name(enum sr_loss_where w, bool words)
 		return words ? "string not readable" : "string_fault";
 	case SR_LOSS_WRITER:
 		return words ? "dropped by the writer" : "writer";
-	case SR_LOSS_COMPAT:
-		return words ? "32-bit syscall, not recorded" : "compat_syscall";
 	case SR_LOSS_UNKNOWN:
 		break;
 	}

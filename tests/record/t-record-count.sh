@@ -92,21 +92,26 @@ is "shared CPU: every sched_yield, nanosleep and CPU move recorded" \
 	"$((T * (K2 / 8)))/$((T * (K2 / 64)))/$((T * (K2 / 32) + 1))"
 is "shared CPU: nothing lost" "$(count "$TMP/sc.tsv" '$1=="LOSS"')" 0
 
-# 32-bit syscalls (int 0x80) are not recorded as x86_64 ones: K getpid
-# through the syscall instruction, K getpid and K getppid through int 0x80
-# (i386 numbers 20 and 64, writev and semget as x86_64 numbers).
+# 32-bit syscalls (int 0x80) are recorded as i386 calls, never as the
+# x86_64 calls of the same numbers: K getpid through the syscall
+# instruction; K getpid, getppid, open("/dev/null") and close through int
+# 0x80 (i386 numbers 20, 64, 5, 6: writev, semget, fstat, lstat on x86_64).
 if [ "$(uname -m)" = x86_64 ]; then
 	K3=3000
 	rec "$TMP/i80.trace" --sample-interval 0 -- "$WL/int80_mix" $K3
 	is "int80_mix exits 0" "$rc" 0
 	dump "$TMP/i80.trace" >"$TMP/i80.tsv"
 	pid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/i80.tsv")
-	is "int 0x80: exactly $K3 getpid (the 64-bit ones), no writev, no semget" \
-		"$(count "$TMP/i80.tsv" "\$1==\"SC\" && \$3==$pid && \$5==\"getpid\"")/$(count "$TMP/i80.tsv" '$1=="SC" && ($5=="writev" || $5=="semget")')" \
-		"$K3/0"
-	is "int 0x80: the $((2 * K3)) 32-bit calls are counted as compat losses (kind 5)" \
-		"$(awk -F'\t' '$1=="LOSS" && $5==5 {s += $4} END {print s+0}' "$TMP/i80.tsv")" $((2 * K3))
-	check "int 0x80: the recorder warns about them" grep -q "$((2 * K3)) 32-bit syscalls" "$TMP/rec.err"
+	n80() { count "$TMP/i80.tsv" "\$1==\"SC\" && \$3==$pid && \$5==\"$1\"$2"; }
+	is "int 0x80: getpid / i386:getpid / i386:getppid / i386:open of /dev/null / i386:close" \
+		"$(n80 getpid)/$(n80 i386:getpid " && \$6==$pid")/$(n80 i386:getppid)/$(n80 i386:open ' && $9=="0=/dev/null;" && $6 >= 0')/$(n80 i386:close ' && $6==0')" \
+		"$K3/$K3/$K3/$K3/$K3"
+	is "int 0x80: no writev, semget, fstat or lstat invented" \
+		"$(count "$TMP/i80.tsv" '$1=="SC" && ($5=="writev" || $5=="semget" || $5=="fstat" || $5=="lstat")')" 0
+	is "int 0x80: nothing lost" "$(count "$TMP/i80.tsv" '$1=="LOSS"')" 0
+	is "replay decodes the 32-bit open's arguments" \
+		"$("$SYSREC" replay "$TMP/i80.trace" | grep -m1 -o 'i386:open("/dev/null", O_RDONLY) = [0-9]*' | sed 's/= [0-9]*/= FD/')" \
+		'i386:open("/dev/null", O_RDONLY) = FD'
 else
 	skip "int 0x80 exists on x86_64 only"
 fi
