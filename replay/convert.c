@@ -53,6 +53,20 @@ static void write_failed(struct replay *rp, const struct sr_error *err)
 	rp->rc = 1;
 }
 
+/* Do A and B give the same name to every number both tables have? */
+static bool same_names(const Sysrec__Header *a, const Sysrec__Header *b)
+{
+	size_t n = a->n_syscall_names < b->n_syscall_names ? a->n_syscall_names : b->n_syscall_names;
+
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(a->syscall_names[i] ? a->syscall_names[i] : "",
+			   b->syscall_names[i] ? b->syscall_names[i] : "")) {
+			return false;
+		}
+	}
+	return true;
+}
+
 static int cv_begin(struct replay *rp)
 {
 	const Sysrec__Header *h0 = rp->in[0].hdr;
@@ -63,14 +77,19 @@ static int cv_begin(struct replay *rp)
 		cli_err("%s: no header to copy into %s", rp->in[0].path, rp->o->write_path);
 		return 1;
 	}
+	const Sysrec__Header *longest = h0;
+
 	for (unsigned i = 1; i < rp->nin; i++) {
 		const Sysrec__Header *h = rp->in[i].hdr;
 		if (!h || strcmp(h->abi ? h->abi : "", h0->abi ? h0->abi : "") ||
-		    h->n_syscall_names != h0->n_syscall_names) {
+		    !same_names(h, h0)) {
 			cli_err("%s and %s use different syscall tables; merge them into one trace "
 				"only when they come from the same ABI",
 				rp->in[0].path, rp->in[i].path);
 			return 1;
+		}
+		if (h->n_syscall_names > longest->n_syscall_names) {
+			longest = h;
 		}
 	}
 	paths = calloc(rp->nin, sizeof(*paths));
@@ -83,8 +102,12 @@ static int cv_begin(struct replay *rp)
 	cv.source = join(paths, (int)rp->nin, " ");
 	free(paths);
 	cv.filter = join(rp->o->argv, rp->o->argc, " ");
-	/* A shallow copy: every string stays owned by the first reader. */
+	/* A shallow copy: every string stays owned by the readers. One table
+	 * may extend another (32-bit names from 1024 on, FORMAT.md 2.1): the
+	 * longest names them all. */
 	cv.hdr = *h0;
+	cv.hdr.n_syscall_names = longest->n_syscall_names;
+	cv.hdr.syscall_names = longest->syscall_names;
 	cv.labels = calloc(h0->n_labels + 2, sizeof(*cv.labels));
 	if (!cv.source || !cv.filter || !cv.labels) {
 		cli_err("out of memory");

@@ -81,4 +81,14 @@ n2=$(wc -l <tree.txt)
 "$SYSREC" replay -t wl.trace tree.trace >merged.txt
 is "two recordings merged: every line of both" "$(wc -l <merged.txt)" "$((n1 + n2))"
 check "... in time order" bash -c "grep -v '+++ process' merged.txt | awk '{ if (\$1 < last) exit 1; last = \$1 }'"
+
+# A recording's syscall table extends an older one (32-bit names from 1024
+# on): -w merges it with a sample recorded before, under the longer table.
+"$SYSREC" replay -w both.trace "$TOP/samples/demo.trace" wl.trace 2>both.err
+is "-w merges a recording with an older sample (extended syscall table)" "$?/$(cat both.err)" "0/"
+is "... every line of both" "$("$SYSREC" replay both.trace | wc -l)" \
+	"$(($("$SYSREC" replay "$TOP/samples/demo.trace" | wc -l) + $("$SYSREC" replay wl.trace | wc -l)))"
+"$SYSREC" import -q --from strace --abi i386 -o i386.trace /dev/null 2>/dev/null
+"$SYSREC" replay -w mixed.trace wl.trace i386.trace 2>mixed.err
+is "-w refuses to merge traces of different ABIs" "$?/$(grep -c 'use different syscall tables' mixed.err)" "1/1"
 done_testing
