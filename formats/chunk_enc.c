@@ -74,11 +74,6 @@ struct sr_chunk_enc {
 	size_t cap_colbuf;
 	uint64_t *th_exit; /* per thread: exit time of its previous syscall (thread_gap) */
 	size_t cap_th_exit;
-	int64_t *gapv; /* thread gaps in time order */
-	size_t cap_gapv;
-	uint32_t *bynr; /* by-nr order: k-th value of a by-nr column is syscall bynr[k] */
-	size_t cap_bynr;
-	uint32_t nr_start[SR_BYNR_LIMIT + 1];
 };
 
 static const char empty_str[1] = "";
@@ -123,8 +118,6 @@ void sr_chunk_enc_free(struct sr_chunk_enc *c)
 	free(c->sid_len);
 	free(c->colbuf);
 	free(c->th_exit);
-	free(c->gapv);
-	free(c->bynr);
 	free(c);
 }
 
@@ -658,51 +651,8 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		}
 	}
 
-	/*
-	 * Entry times as thread gaps: a syscall's entry minus the exit of its
-	 * thread's previous syscall. A global delta would repeat the previous
-	 * syscall's duration (already stored) plus its jitter; the gap is the
-	 * thread's user time alone.
-	 */
-	if (!SR_ARRAY_RESERVE(c->th_exit, c->cap_th_exit, c->nth) ||
-	    !SR_ARRAY_RESERVE(c->gapv, c->cap_gapv, n)) {
+	if (!SR_ARRAY_RESERVE(c->th_exit, c->cap_th_exit, c->nth)) {
 		return false;
-	}
-	for (size_t t = 0; t < c->nth; t++) {
-		c->th_exit[t] = base;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const struct pend_sc *s = &c->sc[perm ? perm[i] : i];
-		uint64_t *last = &c->th_exit[c->thr[i]];
-
-		c->gapv[i] = (int64_t)(s->ts - *last);
-		*last = s->ts + s->dur;
-	}
-	/*
-	 * Gaps, returns and durations listed by syscall number (columns 23-25):
-	 * calls of one kind take similar times and return similar values, and
-	 * zstd finds more of that next to each other. A stable counting sort;
-	 * chunks with a number beyond the limit keep the time-ordered columns.
-	 */
-	bool bynr = n > 0;
-
-	for (size_t i = 0; i < n && bynr; i++) {
-		bynr = c->sc[perm ? perm[i] : i].nr < SR_BYNR_LIMIT;
-	}
-	if (bynr) {
-		if (!SR_ARRAY_RESERVE(c->bynr, c->cap_bynr, n)) {
-			return false;
-		}
-		memset(c->nr_start, 0, sizeof(c->nr_start));
-		for (size_t i = 0; i < n; i++) {
-			c->nr_start[c->sc[perm ? perm[i] : i].nr + 1]++;
-		}
-		for (size_t v = 1; v <= SR_BYNR_LIMIT; v++) {
-			c->nr_start[v] += c->nr_start[v - 1];
-		}
-		for (size_t i = 0; i < n; i++) {
-			c->bynr[c->nr_start[c->sc[perm ? perm[i] : i].nr]++] = i;
-		}
 	}
 
 	/* interned strings, numbered in order of first use */
@@ -792,19 +742,17 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		}
 		p = ld_end(lenpos, p);
 
-		if (!bynr) {
-			p = ld_begin(p, 5, &lenpos);
-			for (size_t i = 0; i < n; i++) {
-				p = sr_put_varint(p, sr_zigzag(c->sc[perm ? perm[i] : i].ret));
-			}
-			p = ld_end(lenpos, p);
-
-			p = ld_begin(p, 6, &lenpos);
-			for (size_t i = 0; i < n; i++) {
-				p = sr_put_varint(p, c->sc[perm ? perm[i] : i].dur);
-			}
-			p = ld_end(lenpos, p);
+		p = ld_begin(p, 5, &lenpos);
+		for (size_t i = 0; i < n; i++) {
+			p = sr_put_varint(p, sr_zigzag(c->sc[perm ? perm[i] : i].ret));
 		}
+		p = ld_end(lenpos, p);
+
+		p = ld_begin(p, 6, &lenpos);
+		for (size_t i = 0; i < n; i++) {
+			p = sr_put_varint(p, c->sc[perm ? perm[i] : i].dur);
+		}
+		p = ld_end(lenpos, p);
 
 		p = ld_begin(p, 7, &lenpos);
 		for (size_t t = 0; t < c->nth; t++) {
@@ -880,31 +828,24 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			p = ld_end(lenpos, p);
 		}
 
-		if (!bynr) {
-			p = ld_begin(p, 22, &lenpos);
-			for (size_t i = 0; i < n; i++) {
-				p = sr_put_varint(p, sr_zigzag(c->gapv[i]));
-			}
-			p = ld_end(lenpos, p);
-		} else {
-			const uint32_t *o = c->bynr;
-
-			p = ld_begin(p, 23, &lenpos);
-			for (size_t k = 0; k < n; k++) {
-				p = sr_put_varint(p, sr_zigzag(c->gapv[o[k]]));
-			}
-			p = ld_end(lenpos, p);
-			p = ld_begin(p, 24, &lenpos);
-			for (size_t k = 0; k < n; k++) {
-				p = sr_put_varint(p, sr_zigzag(c->sc[perm ? perm[o[k]] : o[k]].ret));
-			}
-			p = ld_end(lenpos, p);
-			p = ld_begin(p, 25, &lenpos);
-			for (size_t k = 0; k < n; k++) {
-				p = sr_put_varint(p, c->sc[perm ? perm[o[k]] : o[k]].dur);
-			}
-			p = ld_end(lenpos, p);
+		/*
+		 * Entry times as thread gaps (column 22): a syscall's entry minus
+		 * the exit of its thread's previous syscall. A global delta would
+		 * repeat the previous syscall's duration (already in column 6)
+		 * plus its jitter; the gap is the thread's user time alone.
+		 */
+		for (size_t t = 0; t < c->nth; t++) {
+			c->th_exit[t] = base;
 		}
+		p = ld_begin(p, 22, &lenpos);
+		for (size_t i = 0; i < n; i++) {
+			const struct pend_sc *s = &c->sc[perm ? perm[i] : i];
+			uint64_t *last = &c->th_exit[c->thr[i]];
+
+			p = sr_put_varint(p, sr_zigzag((int64_t)(s->ts - *last)));
+			*last = s->ts + s->dur;
+		}
+		p = ld_end(lenpos, p);
 	}
 	p = put_msgs(p, 32, c->pe, c->npe, sizeof(*c->pe), process_event_size, process_event_pack);
 	p = put_msgs(p, 33, c->smp, c->nsmp, sizeof(*c->smp), proc_sample_size, proc_sample_pack);

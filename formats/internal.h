@@ -19,9 +19,6 @@
 #define SR_TRAILER_MAGIC "SRIX"
 /* Largest decompressed frame a reader accepts (a writer cuts far below it). */
 #define SR_MAX_CONTENT (256u << 20)
-/* Chunks list gaps, returns and durations by syscall number (columns 23-25)
- * only when every number is below this. */
-#define SR_BYNR_LIMIT 4096u
 /* A writer cuts a chunk once its pending strings and messages reach this. */
 #define SR_CHUNK_MAX_BYTES (8u << 20)
 
@@ -211,13 +208,8 @@ struct sr_chunk_dec {
 	size_t cap_ts, cap_dur, cap_ret, cap_nr, cap_thr, cap_arg[6];
 	size_t n_dur, n_ret, n_nr, n_thr, n_arg[6];
 	size_t n_gap;      /* entries of column 22 (thread_gap), parsed into ts */
-	/* entries of columns 23-25 (listed by syscall number), parsed into ts, ret, dur */
-	size_t n_gap_nr, n_ret_nr, n_dur_nr;
-	uint64_t *th_exit; /* per thread: exit of its previous syscall, for thread gaps */
+	uint64_t *th_exit; /* per thread: exit of its previous syscall, for thread_gap */
 	size_t cap_th_exit;
-	uint32_t *nr_start, *nr_cur; /* by-nr columns: first position of each number */
-	uint64_t *scratch;           /* by-nr columns: the column in stored order */
-	size_t cap_scratch;
 	uint64_t base_ns;
 	/* threads table */
 	uint32_t *tid, *tgid;

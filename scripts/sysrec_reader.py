@@ -187,26 +187,9 @@ class Trace:
                 yield from chunk_events(msg)
 
 
-def in_stored_order(values, nr):
-    """A column listed by syscall number (FORMAT.md 2.2), back in stored order."""
-    start, pos, count = {}, 0, collections.Counter(nr)
-    for v in sorted(count):
-        start[v] = pos
-        pos += count[v]
-    out = []
-    for x in nr:
-        out.append(values[start[x]])
-        start[x] += 1
-    return out
-
-
 def chunk_events(c):
     """The events of one Chunk message, merged by time."""
-    n = len(c.ts_delta) or len(c.thread_gap) or len(c.thread_gap_by_nr)
-    nr = list(c.nr)
-    gap = in_stored_order(c.thread_gap_by_nr, nr) if c.thread_gap_by_nr else c.thread_gap
-    ret = in_stored_order(c.ret_by_nr, nr) if c.ret_by_nr else c.ret
-    dur = in_stored_order(c.duration_by_nr, nr) if c.duration_by_nr else c.duration
+    n = len(c.ts_delta) or len(c.thread_gap)
     flags = collections.defaultdict(int)
     for i, v in zip(c.flag_index, c.flag_value):
         flags[i] |= v
@@ -220,13 +203,13 @@ def chunk_events(c):
         last = {}  # thread index -> exit time of its previous syscall (thread_gap)
         for i in range(n):
             t = c.thread[i]
-            if gap:
-                ts = last.get(t, c.base_ns) + gap[i]
-                last[t] = ts + dur[i]
+            if c.thread_gap:
+                ts = last.get(t, c.base_ns) + c.thread_gap[i]
+                last[t] = ts + c.duration[i]
             else:
                 ts += c.ts_delta[i]
-            yield (ts, 0, i, Syscall("syscall", ts, c.thread_tid[t], c.thread_tgid[t], nr[i],
-                                     ret[i], dur[i], flags.get(i, 0),
+            yield (ts, 0, i, Syscall("syscall", ts, c.thread_tid[t], c.thread_tgid[t], c.nr[i],
+                                     c.ret[i], c.duration[i], flags.get(i, 0),
                                      [a[i] for a in args] if args else None, strs.get(i, {})))
 
     def others(rank, kind, msgs, field):

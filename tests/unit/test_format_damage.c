@@ -374,7 +374,7 @@ static void test_unknown(void)
 		big[blen++] = (uint8_t)nl;
 		memcpy(big + blen, p, clen);
 		blen += clen;
-		big[blen++] = 0xf0; /* field 30, varint */
+		big[blen++] = 0xc8; /* field 25, varint */
 		big[blen++] = 0x01;
 		big[blen++] = 0x01;
 		big[blen++] = 0xc0; /* field 40, varint (in Frame) */

@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * Entry times as per-thread gaps, and gaps, returns and durations listed by
- * syscall number (columns 22-25, format 1.1; FORMAT.md 2.2): the chunk codec
- * is driven directly. Chunks with equal entry times across threads, in any
- * arrival order, long blocking calls, durations that overlap the thread's
- * next entry, times near the top of the u64 range and syscall numbers beyond
- * the by-number limit come back exactly in (entry time, arrival) order;
- * malformed chunks are refused; and a trace written with the old columns
- * (samples/demo.trace, format 1.0) reads the same after a rewrite.
+ * Entry times as per-thread gaps (column 22 thread_gap, format 1.1; FORMAT.md
+ * 2.2): the chunk codec is driven directly. Chunks with equal entry times
+ * across threads, in any arrival order, long blocking calls, durations that
+ * overlap the thread's next entry and times near the top of the u64 range
+ * come back exactly in (entry time, arrival) order; malformed gap chunks are
+ * refused; and a trace written with the old column (samples/demo.trace,
+ * format 1.0) reads the same after being rewritten with the new one.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -154,7 +153,7 @@ static void test_exact(void)
 	struct sr_chunk_dec d;
 	static struct sr_syscall sc[3000];
 	char why[200] = "";
-	int ok = 0, wide_ok = 0, edge_ok = 0, by_nr = 0, in_time = 0;
+	int ok = 0, wide_ok = 0, edge_ok = 0;
 	const int rounds = 60;
 
 	sr_chunk_dec_init(&d);
@@ -179,23 +178,15 @@ static void test_exact(void)
 				}
 			}
 		}
-		if (r % 6 == 5) { /* a number beyond the by-nr limit: time-ordered columns */
-			sc[rnd(n)].nr = SR_BYNR_LIMIT + rnd(100000);
-		}
 		if (codec(args ? enca : enc, sc, n, &buf, &d, why, sizeof(why)) &&
-		    matches(sc, n, args, &d, why, sizeof(why))) {
+		    matches(sc, n, args, &d, why, sizeof(why)) && d.n_gap == n) {
 			ok++;
-			by_nr += d.n_gap_nr == n && d.n_ret_nr == n && d.n_dur_nr == n;
-			in_time += d.n_gap == n && !d.n_ret_nr && !d.n_dur_nr;
 		} else {
 			tap_diag("round %d (%zu syscalls, %u threads): %s", r, n, nth, why);
 		}
 	}
 	tap_ok(ok == rounds, "random chunks with ties read back exactly from thread gaps (%d/%d)", ok,
 	       rounds);
-	tap_ok(by_nr == 50 && in_time == 10,
-	       "columns by syscall number in %d chunks, in time order in the %d with a number >= %u",
-	       by_nr, in_time, SR_BYNR_LIMIT);
 
 	/* entry times spread over 20 s, durations that overlap the next entry: negative gaps */
 	for (int r = 0; r < 10; r++) {
@@ -280,27 +271,18 @@ static void test_malformed(void)
 		fill(&sc[i], 1000000 + i * 1000, 50 + rnd(4), false);
 	}
 	codec(enc, sc, 200, &buf, &d, why, sizeof(why));
-	tap_ok(d.n_gap_nr == 200 && d.n_ret_nr == 200 && d.n_dur_nr == 200,
-	       "the sample chunk has gaps, returns and durations by syscall number");
+	tap_ok(d.n_gap == 200, "the sample chunk has thread gaps");
 
-	tap_ok(!parse_with_extra(&buf, 2, 2, 5, &d, why, sizeof(why)) && strstr(why, "more than one"),
-	       "a chunk with both ts_delta and thread_gap_by_nr is refused (%s)", why);
-	tap_ok(!parse_with_extra(&buf, 22, 2, 5, &d, why, sizeof(why)) && strstr(why, "more than one"),
-	       "a chunk with both thread_gap and thread_gap_by_nr is refused (%s)", why);
-	tap_ok(!parse_with_extra(&buf, 5, 2, 5, &d, why, sizeof(why)) && strstr(why, "both"),
-	       "a chunk with both ret and ret_by_nr is refused (%s)", why);
-	tap_ok(!parse_with_extra(&buf, 6, 2, 5, &d, why, sizeof(why)) && strstr(why, "both"),
-	       "a chunk with both duration and duration_by_nr is refused (%s)", why);
-	tap_ok(!parse_with_extra(&buf, 23, 0, 5, &d, why, sizeof(why)) && strstr(why, "disagree"),
-	       "a thread_gap_by_nr column longer than the others is refused (%s)", why);
-	tap_ok(!parse_with_extra(&buf, 25, 0, 5, &d, why, sizeof(why)) && strstr(why, "disagree"),
-	       "a duration_by_nr column longer than the others is refused (%s)", why);
+	tap_ok(!parse_with_extra(&buf, 2, 2, 5, &d, why, sizeof(why)) && strstr(why, "both"),
+	       "a chunk with both ts_delta and thread_gap is refused (%s)", why);
+	tap_ok(!parse_with_extra(&buf, 22, 0, 5, &d, why, sizeof(why)) && strstr(why, "disagree"),
+	       "a thread_gap column longer than the others is refused (%s)", why);
 	tap_ok(!parse_with_extra(&buf, 3, 2, 0, &d, why, sizeof(why)),
 	       "a thread column longer than thread_gap is refused (%s)", why);
 	tap_ok(!parse_with_extra(&buf, 15, 2, 200, &d, why, sizeof(why)) && strstr(why, "range"),
 	       "a flag index past the syscalls is refused (%s)", why);
-	tap_ok(parse_with_extra(&buf, 30, 0, 1, &d, why, sizeof(why)) && d.n == 200,
-	       "an unknown column is skipped next to the by-nr columns");
+	tap_ok(parse_with_extra(&buf, 25, 0, 1, &d, why, sizeof(why)) && d.n == 200,
+	       "an unknown column is skipped next to thread_gap");
 	tap_ok(!parse_with_extra(&buf, 7, 2, 9, &d, why, sizeof(why)),
 	       "a threads table with more tids than tgids is refused (%s)", why);
 
