@@ -164,6 +164,10 @@ class Trace:
                 if kind is None:
                     self.unknown_frames += 1
                     continue
+                if kind == "chunk" and fr.chunk.ts_delta and fr.chunk.thread_gap:
+                    self.damage.append((off - 8 - length, n - 1,
+                                        "chunk has both ts_delta and thread_gap columns"))
+                    continue
                 yield kind, getattr(fr, kind)
                 continue
             nxt = self._resync(off + 1)
