@@ -72,6 +72,8 @@ struct sr_chunk_enc {
 	size_t cap_sid_off, cap_sid_len;
 	uint32_t *colbuf;
 	size_t cap_colbuf;
+	uint64_t *th_exit; /* per thread: exit time of its previous syscall (thread_gap) */
+	size_t cap_th_exit;
 };
 
 static const char empty_str[1] = "";
@@ -115,6 +117,7 @@ void sr_chunk_enc_free(struct sr_chunk_enc *c)
 	free(c->sid_off);
 	free(c->sid_len);
 	free(c->colbuf);
+	free(c->th_exit);
 	free(c);
 }
 
@@ -648,6 +651,10 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		}
 	}
 
+	if (!SR_ARRAY_RESERVE(c->th_exit, c->cap_th_exit, c->nth)) {
+		return false;
+	}
+
 	/* interned strings, numbered in order of first use */
 	size_t nids = 0;
 
@@ -722,16 +729,6 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		p = sr_put_varint(p, base);
 	}
 	if (n) {
-		uint64_t prev = base;
-
-		p = ld_begin(p, 2, &lenpos);
-		for (size_t i = 0; i < n; i++) {
-			uint64_t t = c->sc[perm ? perm[i] : i].ts;
-
-			p = sr_put_varint(p, sr_zigzag((int64_t)(t - prev)));
-			prev = t;
-		}
-		p = ld_end(lenpos, p);
 
 		p = ld_begin(p, 3, &lenpos);
 		for (size_t i = 0; i < n; i++) {
@@ -830,6 +827,25 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			}
 			p = ld_end(lenpos, p);
 		}
+
+		/*
+		 * Entry times as thread gaps (column 22): a syscall's entry minus
+		 * the exit of its thread's previous syscall. A global delta would
+		 * repeat the previous syscall's duration (already in column 6)
+		 * plus its jitter; the gap is the thread's user time alone.
+		 */
+		for (size_t t = 0; t < c->nth; t++) {
+			c->th_exit[t] = base;
+		}
+		p = ld_begin(p, 22, &lenpos);
+		for (size_t i = 0; i < n; i++) {
+			const struct pend_sc *s = &c->sc[perm ? perm[i] : i];
+			uint64_t *last = &c->th_exit[c->thr[i]];
+
+			p = sr_put_varint(p, sr_zigzag((int64_t)(s->ts - *last)));
+			*last = s->ts + s->dur;
+		}
+		p = ld_end(lenpos, p);
 	}
 	p = put_msgs(p, 32, c->pe, c->npe, sizeof(*c->pe), process_event_size, process_event_pack);
 	p = put_msgs(p, 33, c->smp, c->nsmp, sizeof(*c->smp), proc_sample_size, proc_sample_pack);

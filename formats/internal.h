@@ -207,6 +207,9 @@ struct sr_chunk_dec {
 	bool has_args;
 	size_t cap_ts, cap_dur, cap_ret, cap_nr, cap_thr, cap_arg[6];
 	size_t n_dur, n_ret, n_nr, n_thr, n_arg[6];
+	size_t n_gap;      /* entries of column 22 (thread_gap), parsed into ts */
+	uint64_t *th_exit; /* per thread: exit of its previous syscall, for thread_gap */
+	size_t cap_th_exit;
 	uint64_t base_ns;
 	/* threads table */
 	uint32_t *tid, *tgid;

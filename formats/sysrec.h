@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define SR_FORMAT_VERSION 1
-#define SR_FORMAT_MINOR 0
+#define SR_FORMAT_MINOR 1
 #define SR_MAGIC "\x89SYSREC\n" /* 8 bytes, followed by u32 version, u32 flags */
 #define SR_PREAMBLE_SIZE 16
 #define SR_FRAME_HEADER_SIZE 8  /* u32 payload length, u32 CRC-32 of payload */

@@ -164,6 +164,10 @@ class Trace:
                 if kind is None:
                     self.unknown_frames += 1
                     continue
+                if kind == "chunk" and fr.chunk.ts_delta and fr.chunk.thread_gap:
+                    self.damage.append((off - 8 - length, n - 1,
+                                        "chunk has both ts_delta and thread_gap columns"))
+                    continue
                 yield kind, getattr(fr, kind)
                 continue
             nxt = self._resync(off + 1)
@@ -189,7 +193,7 @@ class Trace:
 
 def chunk_events(c):
     """The events of one Chunk message, merged by time."""
-    n = len(c.ts_delta)
+    n = len(c.ts_delta) or len(c.thread_gap)
     flags = collections.defaultdict(int)
     for i, v in zip(c.flag_index, c.flag_value):
         flags[i] |= v
@@ -200,9 +204,14 @@ def chunk_events(c):
 
     def syscalls():
         ts = c.base_ns
+        last = {}  # thread index -> exit time of its previous syscall (thread_gap)
         for i in range(n):
-            ts += c.ts_delta[i]
             t = c.thread[i]
+            if c.thread_gap:
+                ts = last.get(t, c.base_ns) + c.thread_gap[i]
+                last[t] = ts + c.duration[i]
+            else:
+                ts += c.ts_delta[i]
             yield (ts, 0, i, Syscall("syscall", ts, c.thread_tid[t], c.thread_tgid[t], c.nr[i],
                                      c.ret[i], c.duration[i], flags.get(i, 0),
                                      [a[i] for a in args] if args else None, strs.get(i, {})))
