@@ -2,7 +2,8 @@
 # Recorder benchmark (make bench), all figures from one run:
 #  1. ns per getppid(2) in a loop: untraced; under the floor (empty BPF
 #     programs on tp_btf/sys_enter and sys_exit); under the clock floor (the
-#     same plus one boot-clock read in each); under `sysrec record` with
+#     same plus one boot-clock read in each); untraced while sysrec records
+#     another command (what the rest of the host pays); under `sysrec record` with
 #     and without arguments; under strace -f, perf trace and bpftrace when
 #     they work. Ratios to untraced, and sysrec's cost above the floor as a
 #     fraction of the untraced cost (target <= 0.3), and above the clock
@@ -167,7 +168,7 @@ rm -f "$TMP/probe.trace"
 
 cfgs=(untraced)
 [ -z "$floor_err" ] && cfgs+=(floor clock)
-[ $sysrec_ok = 1 ] && cfgs+=(args noargs)
+[ $sysrec_ok = 1 ] && cfgs+=(args noargs bystander)
 declare -A cfg_err
 for c in "${cfgs[@]}"; do
 	: >"$TMP/vals.$c"
@@ -176,6 +177,25 @@ for c in "${cfgs[@]}"; do
 	: >"$TMP/owns.$c"
 	: >"$TMP/bpe.$c"
 done
+
+# bystander_run: the loop untraced while sysrec records another command:
+# what every other process of the host pays while a recording runs.
+bystander_run() {
+	local rpid i
+	rm -f "$TMP/by.trace"
+	"$SYSREC" record -q --sample-interval 0 -o "$TMP/by.trace" -- sleep 600 &
+	rpid=$!
+	for ((i = 0; i < 50; i++)); do
+		[ -s "$TMP/by.trace" ] && break
+		sleep 0.1
+	done
+	sleep 0.3 # attached before the header is written; some margin
+	"$LOOP" -n "$CALLS" -o "$TMP/loop.out"
+	local rc=$?
+	kill -INT "$rpid" 2>/dev/null
+	wait "$rpid" 2>/dev/null
+	return $rc
+}
 
 # one_run CFG: one loop run of configuration CFG; its figures are appended
 # to $TMP/*.CFG. A failure is kept in cfg_err[CFG] and ends that configuration.
@@ -192,6 +212,7 @@ one_run() {
 	clock) "$BT/floor_loader" "$BT/clock.bpf.o" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
 	args) sysrec_rec "$TMP/loop.trace" -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
 	noargs) sysrec_rec "$TMP/loop.trace" --no-args -- "$LOOP" -n "$CALLS" -o "$TMP/loop.out" ;;
+	bystander) bystander_run ;;
 	esac >/dev/null 2>"$TMP/last.err"
 	local rc=$?
 	if [ $rc -ne 0 ] || [ ! -s "$TMP/loop.out" ]; then
@@ -322,6 +343,11 @@ bpf_costs() {
 if [ $sysrec_ok = 1 ]; then
 	sysrec_row args "sysrec record (full capture, args)"
 	sysrec_row noargs "sysrec record --no-args"
+	if [ -z "${cfg_err[bystander]:-}" ]; then
+		v=$(median <"$TMP/vals.bystander")
+		row "untraced, while sysrec records another" "$v" "$(ratio "$v" "$base")" \
+			"${floor:+above floor: $(awk -v s="$v" -v f="$floor" -v b="$base" 'BEGIN { printf "%.2f", (s - f) / b }')x untraced; }$(spread bystander)"
+	fi
 	bpf_costs
 else
 	row "sysrec record" "-" "-" "not functional: $(grep -v '^$' "$TMP/probe.err" | head -1 | cut -c1-80)"
