@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "cli.h"
@@ -70,6 +71,20 @@ static const char *attach_names[] = { "sys_enter", "sys_exit", "sched_process_fo
 				       "sched_switch", "cgroup_attach_task" };
 #define NPROGS (sizeof(attach_names) / sizeof(attach_names[0]))
 
+/* Does the running kernel's BTF have function NAME (e.g. a kfunc)? */
+static bool kernel_has_func(const char *name)
+{
+	struct btf *vb = btf__load_vmlinux_btf();
+	bool has;
+
+	if (libbpf_get_error(vb)) {
+		return false;
+	}
+	has = btf__find_by_name_kind(vb, name, BTF_KIND_FUNC) > 0;
+	btf__free(vb);
+	return has;
+}
+
 struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, void *ctx,
 			     char *err, size_t errlen)
 {
@@ -108,6 +123,7 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	/* Wake the consumer early only when a quarter of the buffer waits:
 	 * its timer drains the rest every few milliseconds. */
 	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;
+	b->skel->rodata->have_rdonly_cast = kernel_has_func("bpf_rdonly_cast");
 	memcpy((void *)b->skel->rodata->nr_info, cfg->nr_info, sizeof(cfg->nr_info));
 	memcpy((void *)b->skel->rodata->nr_info32, cfg->nr_info32, sizeof(cfg->nr_info32));
 	/* Only --cgroup caches a decision a cgroup move can change. */

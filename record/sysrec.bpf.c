@@ -426,18 +426,28 @@ static __noinline int read_paths(struct task_struct *t, struct srb_task *e, __u3
  * set on the thread for the duration of such a syscall.
  */
 #define TS_COMPAT 0x0002
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+/* Weak: kernels before 6.2 lack it, and then have_rdonly_cast stays 0. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+const volatile __u32 have_rdonly_cast = 0; /* set by user space from the kernel's BTF */
 
 static __always_inline bool compat_syscall(struct task_struct *t)
 {
 	return t->thread_info.status & TS_COMPAT;
 }
 
-/* The task cached in SLOT, as a pointer that can be read (its key matched
- * the current pt_regs, so it is the current task). */
-static __always_inline struct task_struct *cached_task(struct srb_batch_slot *slot)
+/* Is the syscall of the task cached in SLOT (its key matched the current
+ * pt_regs, so it is the current task) a 32-bit one? */
+static __always_inline bool cached_compat(struct srb_batch_slot *slot)
 {
-	return bpf_rdonly_cast((void *)slot->task, bpf_core_type_id_kernel(struct task_struct));
+	if (have_rdonly_cast) {
+		/* a plain load, no helper call */
+		return compat_syscall(bpf_rdonly_cast((void *)slot->task,
+						      bpf_core_type_id_kernel(struct task_struct)));
+	}
+	/* before 6.2: one helper call */
+	struct task_struct *ct = (struct task_struct *)slot->task;
+
+	return BPF_CORE_READ(ct, thread_info.status) & TS_COMPAT;
 }
 
 /* The six raw arguments of a 32-bit syscall (i386: ebx ecx edx esi edi ebp). */
@@ -520,7 +530,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 			return 0;
 		}
 		/* 32-bit syscalls take the task-storage path. */
-		if (!compat_syscall(cached_task(slot))) {
+		if (!cached_compat(slot)) {
 			/* Syscalls --syscalls leaves out go here; exec calls
 			 * are still needed to tell exec's comm change from a
 			 * rename. */
