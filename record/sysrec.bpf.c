@@ -162,7 +162,9 @@ static __always_inline __u64 wake_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-static __always_inline struct srb_task *task_state(struct task_struct *t)
+/* The state of T when it is traced, else NULL; *FAILED when it should be
+ * traced but its state could not be made. */
+static __always_inline struct srb_task *task_state(struct task_struct *t, bool *failed)
 {
 	if (mode == SRB_MODE_PIDS) {
 		return bpf_task_storage_get(&tasks, t, 0, 0);
@@ -174,7 +176,10 @@ static __always_inline struct srb_task *task_state(struct task_struct *t)
 	} else if (bpf_get_current_cgroup_id() != target_cgroup) {
 		return 0;
 	}
-	return bpf_task_storage_get(&tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	struct srb_task *e = bpf_task_storage_get(&tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+
+	*failed = !e; /* out of memory for a task that should be traced */
+	return e;
 }
 
 /* Is task T (not necessarily current) followed? Used by the rare events. */
@@ -505,8 +510,8 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	struct srb_batch_slot *slot;
 	struct task_struct *t;
 	struct srb_task *e;
+	bool compat, failed = false;
 	__u32 info, nr;
-	bool compat;
 	__u64 gen;
 
 	if ((__u64)id >= SRB_MAX_NR) {
@@ -555,7 +560,13 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	if (!(info & (SRB_NI_TRACED | SRB_NI_EXEC))) {
 		return 0;
 	}
-	e = task_state(t);
+	e = task_state(t, &failed);
+	if (failed) {
+		/* its syscall is lost, and said so; not cached, so the
+		 * next one tries again */
+		count_drop(SRB_DROP_ENTRY);
+		return 0;
+	}
 	if (slot->key != (__u64)regs || slot->gen != gen) {
 		slot_cache(slot, t, (__u64)regs, e, gen);
 	}
@@ -595,6 +606,7 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct srb_batch_slot *slot = cpu_slot();
+	bool failed = false; /* counted at entry */
 	struct task_struct *t;
 	struct srb_task *e;
 	__u64 now;
@@ -620,7 +632,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		}
 	}
 	t = bpf_get_current_task_btf();
-	e = task_state(t);
+	e = task_state(t, &failed);
 	if (!e) {
 		return 0;
 	}
@@ -669,7 +681,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 		return 0;
 	}
 	if (slot->pend && slot->task == (__u64)prev) {
-		e = bpf_task_storage_get(&tasks, prev, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		/* No allocation here, under the runqueue lock: a task the
+		 * slot caches as traced got its storage in task_state(). */
+		e = bpf_task_storage_get(&tasks, prev, 0, 0);
 		if (e) {
 			e->ts = slot->ts;
 			e->nr = slot->nr;
@@ -758,6 +772,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	bool failed = false;
 	struct srb_task *e;
 	struct srb_exec *r;
 	unsigned long as, ae;
@@ -765,7 +780,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 
 	/* Exec changes a thread's tid (de_thread) and ends PREEXEC. */
 	task_gen_bump();
-	e = task_state(p);
+	e = task_state(p, &failed);
 	if (!e) {
 		return 0;
 	}

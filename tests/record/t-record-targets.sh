@@ -73,10 +73,12 @@ if ! mkdir "$cg" 2>/dev/null; then
 	skip "--cgroup: cannot create a cgroup under $mnt"
 	done_testing
 fi
-sh -c "echo \$\$ > $cg/cgroup.procs && exec $WL/spin_getppid 1.6 500" &
+# The child comes 1.2 s after the start: time for the recorder to attach
+# even on a loaded machine (it starts at 0.2 s).
+sh -c "echo \$\$ > $cg/cgroup.procs && exec $WL/spin_getppid 2.4 1200" &
 inpid=$!
 sleep 0.2
-"$SYSREC" record -q --cgroup "$cg" --duration 1s -o "$TMP/c.trace" 2>"$TMP/c.err" &
+"$SYSREC" record -q --cgroup "$cg" --duration 1.6s -o "$TMP/c.trace" 2>"$TMP/c.err" &
 rpid=$!
 sleep 0.3
 "$WL/getppid_loop" 500 &
