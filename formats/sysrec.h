@@ -200,7 +200,9 @@ struct sr_writer_opts {
 	 * (at most chunk_events / 4 of them) into the next chunk, so that events
 	 * handed over late by less than this are still stored in time order
 	 * (FORMAT.md 2.3). 0 = carry nothing: for input already in time order.
-	 * A recorder uses SR_WRITER_REORDER_NS.
+	 * For live recording (event times on this host's CLOCK_BOOTTIME): a
+	 * flush also takes the present as an arrival. A recorder uses
+	 * SR_WRITER_REORDER_NS.
 	 */
 	uint64_t reorder_ns;
 	bool no_index;           /* do not write the footer index (pipes ignore it anyway) */
@@ -234,8 +236,9 @@ enum sr_status sr_writer_event(struct sr_writer *w, const struct sr_event *ev,
 			       struct sr_error *err);
 /*
  * Cut the pending chunk now and write it out (to the fd; no fsync), except
- * the tail that reorder_ns carries: that goes out with a later cut, before a
- * process table, or at close.
+ * the tail that reorder_ns carries: the events later than reorder_ns before
+ * the newest arrival or the present (CLOCK_BOOTTIME), whichever is later.
+ * They go out with a later cut or flush, before a process table, or at close.
  */
 enum sr_status sr_writer_flush(struct sr_writer *w, struct sr_error *err);
 /* Events buffered and not yet written (a carried tail included). */

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -157,7 +158,7 @@ static bool pack_frame(struct sr_writer *w, Sysrec__Frame *f)
  * next chunk: an event that arrives late, by less than reorder_ns, is then
  * still stored in time order with them (FORMAT.md 2.3).
  */
-static enum sr_status cut_chunk(struct sr_writer *w, bool all, struct sr_error *err)
+static enum sr_status cut_at(struct sr_writer *w, bool all, uint64_t newest, struct sr_error *err)
 {
 	struct sr_chunk_stats cs;
 	struct wix meta;
@@ -168,7 +169,7 @@ static enum sr_status cut_chunk(struct sr_writer *w, bool all, struct sr_error *
 		return SR_OK;
 	}
 	if (!all && w->reorder_ns) {
-		keep_ns = w->max_key > w->reorder_ns ? w->max_key - w->reorder_ns : 0;
+		keep_ns = newest > w->reorder_ns ? newest - w->reorder_ns : 0;
 		keep_max = w->keep_max;
 	}
 	if (!sr_chunk_enc_finish_keep(w->enc, &w->msg, &cs, keep_ns, keep_max)) {
@@ -202,6 +203,11 @@ static enum sr_status cut_chunk(struct sr_writer *w, bool all, struct sr_error *
 	}
 	w->any_time = true;
 	return SR_OK;
+}
+
+static enum sr_status cut_chunk(struct sr_writer *w, bool all, struct sr_error *err)
+{
+	return cut_at(w, all, w->max_key, err);
 }
 
 static enum sr_status write_table(struct sr_writer *w, Sysrec__ProcessInfo **pp, size_t n,
@@ -608,7 +614,8 @@ enum sr_status sr_writer_event(struct sr_writer *w, const struct sr_event *ev,
 	return sr_set_err(err, SR_INVALID, EINVAL, 0, 0, "unknown event type %d", ev->type);
 }
 
-static enum sr_status flush_to(struct sr_writer *w, bool all, struct sr_error *err)
+static enum sr_status flush_to(struct sr_writer *w, bool all, uint64_t newest,
+			       struct sr_error *err)
 {
 	enum sr_status st;
 
@@ -622,18 +629,33 @@ static enum sr_status flush_to(struct sr_writer *w, bool all, struct sr_error *e
 	if (st != SR_OK) {
 		return st;
 	}
-	return cut_chunk(w, all, err);
+	return cut_at(w, all, newest, err);
 }
 
 enum sr_status sr_writer_flush(struct sr_writer *w, struct sr_error *err)
 {
-	return flush_to(w, false, err);
+	struct timespec ts;
+	uint64_t newest = w ? w->max_key : 0;
+
+	/*
+	 * A recorder with nothing to record sees no new arrivals: the present
+	 * stands in for one, so that its tail still reaches the file within a
+	 * margin (event times are CLOCK_BOOTTIME, FORMAT.md).
+	 */
+	if (w && w->reorder_ns && !clock_gettime(CLOCK_BOOTTIME, &ts)) {
+		uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+
+		if (now > newest) {
+			newest = now;
+		}
+	}
+	return flush_to(w, false, newest, err);
 }
 
 /* Everything, the carried tail too: before a process table and at the end. */
 static enum sr_status flush_all(struct sr_writer *w, struct sr_error *err)
 {
-	return flush_to(w, true, err);
+	return flush_to(w, true, 0, err);
 }
 
 uint64_t sr_writer_pending_events(const struct sr_writer *w)

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sysrec.h"
@@ -23,6 +24,20 @@ struct item {
 };
 
 static uint64_t rng = 88172645463325252ull;
+
+/*
+ * Times are T0 + small offsets. A flush takes the present as an arrival,
+ * so T0 lies an hour ahead of the boot clock: only the events decide.
+ */
+static uint64_t t0;
+
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
 
 static uint64_t rnd(uint64_t n)
 {
@@ -84,7 +99,7 @@ static bool put_range(struct sr_writer *w, enum sr_event_type type, uint32_t fro
 	struct item a = { type, 0, 0, 0 };
 
 	for (uint32_t i = from; i < to; i++) {
-		a.ts = 1000 * (i + 1);
+		a.ts = t0 + 1000 * (i + 1);
 		a.id = i;
 		if (put(w, &a, 0) != SR_OK) {
 			return false;
@@ -187,7 +202,7 @@ static size_t late_run(const char *path, size_t n, uint64_t margin, uint64_t reo
 	uint32_t *ids = calloc(n + 1, sizeof(*ids));
 	uint64_t *dur = calloc(n, sizeof(*dur));
 	struct sr_writer *w = open_w(path, reorder, 64, 50000);
-	uint64_t t = 1000000;
+	uint64_t t = t0;
 	size_t inv = 0, got;
 	enum sr_status end;
 	bool intact, ok = w != NULL;
@@ -241,6 +256,7 @@ int main(void)
 		return 1;
 	}
 	snprintf(path, sizeof(path), "%s/t.sysrec", dir);
+	t0 = boot_ns() + 3600 * 1000000000ull;
 
 	/* 1. late by less than the margin: exact time order across every cut */
 	{
@@ -273,10 +289,10 @@ int main(void)
 		ok = ok && sr_writer_flush(w, &err) == SR_OK;
 		TAP_EQ_U64(sr_writer_pending_events(w), 2, "a flush keeps the 2 events within 1 us of the newest");
 		/* id 20 at 5500: 14.5 us late, after ids 0..17 are written */
-		a.ts = 5500;
+		a.ts = t0 + 5500;
 		a.id = 20;
 		ok = ok && put(w, &a, 0) == SR_OK;
-		a.ts = 21000;
+		a.ts = t0 + 21000;
 		a.id = 21;
 		ok = ok && put(w, &a, 0) == SR_OK;
 		ok = sr_writer_close(w, NULL, &err) == SR_OK && ok;
@@ -394,6 +410,33 @@ int main(void)
 		/* 8 MiB of strings is about 2097 events: two such cuts in 5000 */
 		tap_ok(ok && frames == 3, "strings over the chunk byte limit are written whole (%llu frames)",
 		       (unsigned long long)frames);
+	}
+
+	/* 7. a flush takes the present as an arrival: an idle recorder's tail goes out */
+	{
+		const uint64_t s = 1000000000ull;
+		struct sr_writer *w = open_w(path, 10 * s, 1000, UINT64_MAX);
+		struct item a = { SR_EV_SYSCALL, 0, 0, 0 };
+		uint64_t now = boot_ns();
+		struct sr_error err;
+		bool ok = w != NULL;
+
+		/*
+		 * 10 s margin; 10 events 13.0 .. 12.1 s ago, 5 events 5.0 .. 4.6 s
+		 * ago: all 15 are within 10 s of the newest, but the first 10 are
+		 * older than 10 s before the present (unless this test stalls 2 s).
+		 */
+		for (uint32_t i = 0; ok && i < 15; i++) {
+			a.ts = i < 10 ? now - 13 * s + i * s / 10 : now - 5 * s + (i - 10) * s / 10;
+			a.id = i;
+			ok = put(w, &a, 0) == SR_OK;
+		}
+		ok = ok && sr_writer_flush(w, &err) == SR_OK;
+		TAP_EQ_U64(sr_writer_pending_events(w), 5,
+			   "a flush writes the events older than the margin before the present "
+			   "(not only before the newest arrival)");
+		ok = sr_writer_close(w, NULL, &err) == SR_OK && ok;
+		tap_ok(ok, "... and close writes the rest");
 	}
 
 	unlink(path);
