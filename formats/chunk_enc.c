@@ -51,8 +51,9 @@ struct sr_chunk_enc {
 	size_t ncpu, cap_cpu;
 	Sysrec__Loss *loss;
 	size_t nloss, cap_loss;
-	struct sr_arena arena; /* strings of process events */
-	size_t msg_bytes;      /* estimate for the rarer kinds */
+	struct sr_arena arena[2]; /* strings of process events: in use, and for a carry */
+	unsigned cur;             /* the arena in use */
+	size_t msg_bytes;         /* estimate for the rarer kinds */
 	bool sc_sorted;        /* syscalls arrived in entry-time order */
 	uint64_t last_sc_ts;
 
@@ -74,9 +75,19 @@ struct sr_chunk_enc {
 	size_t cap_colbuf;
 	uint64_t *th_exit; /* per thread: exit time of its previous syscall (thread_gap) */
 	size_t cap_th_exit;
+
+	/* scratch of a carry: kept syscalls, their arguments and strings */
+	struct pend_sc *csc;
+	size_t cap_csc;
+	uint64_t *cargv;
+	size_t cap_cargv;
+	struct sr_buf csbuf;
 };
 
 static const char empty_str[1] = "";
+
+/* Encoded bytes of one message of the rarer kinds, roughly (strings apart). */
+enum { EST_PROC = 64, EST_SAMPLE = 128, EST_HOSTCPU = 64, EST_LOSS = 48 };
 
 struct sr_chunk_enc *sr_chunk_enc_new(bool args_captured)
 {
@@ -87,7 +98,8 @@ struct sr_chunk_enc *sr_chunk_enc_new(bool args_captured)
 	}
 	c->args = args_captured;
 	c->sc_sorted = true;
-	sr_arena_init(&c->arena);
+	sr_arena_init(&c->arena[0]);
+	sr_arena_init(&c->arena[1]);
 	return c;
 }
 
@@ -104,7 +116,8 @@ void sr_chunk_enc_free(struct sr_chunk_enc *c)
 	free(c->smp);
 	free(c->cpu);
 	free(c->loss);
-	sr_arena_free(&c->arena);
+	sr_arena_free(&c->arena[0]);
+	sr_arena_free(&c->arena[1]);
 	free(c->keys);
 	free(c->tmp);
 	free(c->inv);
@@ -118,6 +131,9 @@ void sr_chunk_enc_free(struct sr_chunk_enc *c)
 	free(c->sid_len);
 	free(c->colbuf);
 	free(c->th_exit);
+	free(c->csc);
+	free(c->cargv);
+	sr_buf_free(&c->csbuf);
 	free(c);
 }
 
@@ -200,6 +216,37 @@ static char *arena_str(struct sr_arena *a, const char *s, size_t *bytes)
 	return sr_arena_strndup(a, s, n);
 }
 
+/* Copy the strings of a process event into A (P's scalar fields are set). */
+static bool proc_strings(Sysrec__ProcessEvent *p, struct sr_arena *a, const char *filename,
+			 const char *comm, const char *cgroup_path, const char *const *argv,
+			 uint32_t argc, size_t *bytes)
+{
+	*bytes += EST_PROC;
+	if (!(p->filename = arena_str(a, filename, bytes)) || !(p->comm = arena_str(a, comm, bytes)) ||
+	    !(p->cgroup_path = arena_str(a, cgroup_path, bytes))) {
+		return false;
+	}
+	p->argv = NULL;
+	p->n_argv = 0;
+	if (argc && argv) {
+		p->argv = sr_arena_alloc(a, argc * sizeof(char *));
+		if (!p->argv) {
+			return false;
+		}
+		for (uint32_t i = 0; i < argc; i++) {
+			const char *s = argv[i] ? argv[i] : "";
+
+			p->argv[i] = sr_arena_strndup(a, s, strlen(s));
+			if (!p->argv[i]) {
+				return false;
+			}
+			*bytes += strlen(s) + 2;
+		}
+		p->n_argv = argc;
+	}
+	return true;
+}
+
 bool sr_chunk_enc_proc(struct sr_chunk_enc *c, const struct sr_proc_event *ev)
 {
 	Sysrec__ProcessEvent *p;
@@ -223,27 +270,9 @@ bool sr_chunk_enc_proc(struct sr_chunk_enc *c, const struct sr_proc_event *ev)
 	p->group_dead = ev->group_dead;
 	p->cgroup_id = ev->cgroup_id;
 	p->argv_truncated = ev->argv_truncated;
-	c->msg_bytes += 64;
-	if (!(p->filename = arena_str(&c->arena, ev->filename, &c->msg_bytes)) ||
-	    !(p->comm = arena_str(&c->arena, ev->comm, &c->msg_bytes)) ||
-	    !(p->cgroup_path = arena_str(&c->arena, ev->cgroup_path, &c->msg_bytes))) {
+	if (!proc_strings(p, &c->arena[c->cur], ev->filename, ev->comm, ev->cgroup_path, ev->argv,
+			  ev->argc, &c->msg_bytes)) {
 		return false;
-	}
-	if (ev->argc && ev->argv) {
-		p->argv = sr_arena_alloc(&c->arena, ev->argc * sizeof(char *));
-		if (!p->argv) {
-			return false;
-		}
-		for (uint32_t i = 0; i < ev->argc; i++) {
-			const char *a = ev->argv[i] ? ev->argv[i] : "";
-
-			p->argv[i] = sr_arena_strndup(&c->arena, a, strlen(a));
-			if (!p->argv[i]) {
-				return false;
-			}
-			c->msg_bytes += strlen(a) + 2;
-		}
-		p->n_argv = ev->argc;
 	}
 	c->npe++;
 	return true;
@@ -279,7 +308,7 @@ bool sr_chunk_enc_sample(struct sr_chunk_enc *c, const struct sr_sample *s)
 	p->fds = s->fds;
 	p->final = s->final;
 	p->vm_size_kb = s->vm_size_kb;
-	c->msg_bytes += 128;
+	c->msg_bytes += EST_SAMPLE;
 	return true;
 }
 
@@ -301,7 +330,7 @@ bool sr_chunk_enc_hostcpu(struct sr_chunk_enc *c, const struct sr_hostcpu *h)
 	p->irq = h->irq;
 	p->softirq = h->softirq;
 	p->steal = h->steal;
-	c->msg_bytes += 64;
+	c->msg_bytes += EST_HOSTCPU;
 	return true;
 }
 
@@ -319,7 +348,7 @@ bool sr_chunk_enc_loss(struct sr_chunk_enc *c, const struct sr_loss *l)
 	p->cpu = l->cpu;
 	p->count = l->count;
 	p->where = (Sysrec__Loss__Where)l->where;
-	c->msg_bytes += 48;
+	c->msg_bytes += EST_LOSS;
 	return true;
 }
 
@@ -518,16 +547,191 @@ static size_t msgs_size(void *arr, size_t n, size_t size, size_t (*get_size)(con
 	return t;
 }
 
+/* Time of event I (sorted position) of kind K: 0 syscalls, 1-4 the rarer kinds. */
+static uint64_t kind_time(const struct sr_chunk_enc *c, const uint32_t *perm, unsigned k, size_t i)
+{
+	switch (k) {
+	case 0:
+		return c->sc[perm ? perm[i] : i].ts;
+	case 1:
+		return c->pe[i].ts_ns;
+	case 2:
+		return c->smp[i].ts_ns;
+	case 3:
+		return c->cpu[i].ts_ns;
+	default:
+		return c->loss[i].first_ns;
+	}
+}
+
+/*
+ * How many of each kind's events (sorted) go out now: those before a time
+ * T, where T is KEEP_NS, or higher when more than KEEP_MAX events are at or
+ * after KEEP_NS: then the lowest time at or after which there are at most
+ * KEEP_MAX. Events of equal time stay together, so that every event kept is
+ * later than every event written.
+ */
+static void split_at(const struct sr_chunk_enc *c, const uint32_t *perm, uint64_t keep_ns,
+		     size_t keep_max, size_t w[5])
+{
+	const size_t cnt[5] = { c->nsc, c->npe, c->nsmp, c->ncpu, c->nloss };
+	size_t kept = 0;
+
+	for (unsigned k = 0; k < 5; k++) {
+		size_t lo = 0, hi = cnt[k];
+
+		while (lo < hi) { /* first event at or after keep_ns */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (kind_time(c, perm, k, mid) < keep_ns) {
+				lo = mid + 1;
+			} else {
+				hi = mid;
+			}
+		}
+		w[k] = lo;
+		kept += cnt[k] - lo;
+	}
+	if (kept <= keep_max) {
+		return;
+	}
+	/* too many: keep the latest groups of equal time while they fit */
+	for (unsigned k = 0; k < 5; k++) {
+		w[k] = cnt[k];
+	}
+	kept = 0;
+	for (;;) {
+		uint64_t t = 0;
+		size_t g = 0, e[5];
+		bool any = false;
+
+		for (unsigned k = 0; k < 5; k++) {
+			if (w[k] && (!any || kind_time(c, perm, k, w[k] - 1) > t)) {
+				t = kind_time(c, perm, k, w[k] - 1);
+				any = true;
+			}
+		}
+		if (!any) {
+			return;
+		}
+		for (unsigned k = 0; k < 5; k++) {
+			e[k] = w[k];
+			while (e[k] && kind_time(c, perm, k, e[k] - 1) == t) {
+				e[k]--;
+			}
+			g += w[k] - e[k];
+		}
+		if (kept + g > keep_max) {
+			return;
+		}
+		kept += g;
+		memcpy(w, e, sizeof(e));
+	}
+}
+
+/*
+ * Keep the events after the first W[k] of each kind (sorted) as the start
+ * of the next chunk: syscalls in time order at the front, their arguments
+ * and strings with them, process events' strings moved to the other arena.
+ */
+static bool carry(struct sr_chunk_enc *c, const uint32_t *perm, size_t nstr_w, const size_t w[5])
+{
+	size_t ksc = c->nsc - w[0], kstr = c->nstr - nstr_w, kpe = c->npe - w[1];
+	struct sr_arena *next = &c->arena[!c->cur];
+
+	c->msg_bytes = 0;
+	if (ksc) {
+		if (perm) {
+			if (!SR_ARRAY_RESERVE(c->csc, c->cap_csc, ksc) ||
+			    (c->args && !SR_ARRAY_RESERVE(c->cargv, c->cap_cargv, ksc * 6))) {
+				return false;
+			}
+			for (size_t i = 0; i < ksc; i++) {
+				c->csc[i] = c->sc[perm[w[0] + i]];
+				if (c->args) {
+					memcpy(&c->cargv[i * 6], &c->argv[(size_t)perm[w[0] + i] * 6],
+					       6 * sizeof(*c->argv));
+				}
+			}
+			memcpy(c->sc, c->csc, ksc * sizeof(*c->sc));
+			if (c->args) {
+				memcpy(c->argv, c->cargv, ksc * 6 * sizeof(*c->argv));
+			}
+		} else {
+			memmove(c->sc, c->sc + w[0], ksc * sizeof(*c->sc));
+			if (c->args) {
+				memmove(c->argv, c->argv + w[0] * 6, ksc * 6 * sizeof(*c->argv));
+			}
+		}
+	}
+	c->csbuf.len = 0;
+	for (size_t k = 0; k < kstr; k++) {
+		struct pend_str *ps = &c->str[nstr_w + k];
+
+		if (!sr_buf_reserve(&c->csbuf, ps->len)) {
+			return false;
+		}
+		memcpy(c->csbuf.p + c->csbuf.len, c->sbuf.p + ps->off, ps->len);
+		ps->off = c->csbuf.len;
+		ps->idx -= w[0];
+		c->csbuf.len += ps->len;
+	}
+	if (kstr) {
+		memmove(c->str, c->str + nstr_w, kstr * sizeof(*c->str));
+		memcpy(c->sbuf.p, c->csbuf.p, c->csbuf.len);
+	}
+	c->sbuf.len = c->csbuf.len;
+	for (size_t i = 0; i < kpe; i++) {
+		Sysrec__ProcessEvent *p = &c->pe[i];
+
+		*p = c->pe[w[1] + i];
+		if (!proc_strings(p, next, p->filename, p->comm, p->cgroup_path,
+				  (const char *const *)p->argv, p->n_argv, &c->msg_bytes)) {
+			return false;
+		}
+	}
+	sr_arena_reset(&c->arena[c->cur]);
+	if (kpe) {
+		c->cur = !c->cur;
+	}
+	if (c->nsmp > w[2]) {
+		memmove(c->smp, c->smp + w[2], (c->nsmp - w[2]) * sizeof(*c->smp));
+	}
+	if (c->ncpu > w[3]) {
+		memmove(c->cpu, c->cpu + w[3], (c->ncpu - w[3]) * sizeof(*c->cpu));
+	}
+	if (c->nloss > w[4]) {
+		memmove(c->loss, c->loss + w[4], (c->nloss - w[4]) * sizeof(*c->loss));
+	}
+	c->nsc = ksc;
+	c->nstr = kstr;
+	c->npe = kpe;
+	c->nsmp -= w[2];
+	c->ncpu -= w[3];
+	c->nloss -= w[4];
+	c->msg_bytes += c->nsmp * EST_SAMPLE + c->ncpu * EST_HOSTCPU + c->nloss * EST_LOSS;
+	c->sc_sorted = true;
+	c->last_sc_ts = ksc ? c->sc[ksc - 1].ts : 0;
+	return true;
+}
+
 bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_chunk_stats *st)
 {
-	size_t n = c->nsc;
+	return sr_chunk_enc_finish_keep(c, out, st, 0, 0);
+}
+
+bool sr_chunk_enc_finish_keep(struct sr_chunk_enc *c, struct sr_buf *out,
+			      struct sr_chunk_stats *st, uint64_t keep_ns, size_t keep_max)
+{
+	size_t n = c->nsc, nstr = c->nstr;
+	size_t w[5] = { c->nsc, c->npe, c->nsmp, c->ncpu, c->nloss };
 	const uint32_t *perm = NULL; /* sorted position -> arrival index; NULL = identity */
 	uint64_t base = UINT64_MAX, last = 0;
 	uint8_t *p, *lenpos, *chunk_lenpos;
 	size_t need;
-	bool ok = false;
 
 	memset(st, 0, sizeof(*st));
+	out->len = 0;
 
 	/* order: the rarer kinds by their time, syscalls by entry time (last: perm lives in tmp) */
 	if (!sort_by_time(c, c->pe, c->npe, sizeof(*c->pe), offsetof(Sysrec__ProcessEvent, ts_ns)) ||
@@ -560,6 +764,14 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			c->inv[c->keys[i].idx] = i;
 		}
 		perm = pm;
+	}
+	if (keep_max) {
+		split_at(c, perm, keep_ns, keep_max, w);
+		if (!(w[0] + w[1] + w[2] + w[3] + w[4])) {
+			return true; /* everything stays */
+		}
+	}
+	if (perm) {
 		for (size_t k = 0; k < c->nstr; k++) {
 			c->str[k].idx = c->inv[c->str[k].idx];
 		}
@@ -567,6 +779,12 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			qsort(c->str, c->nstr, sizeof(*c->str), cmp_pend_str);
 		}
 	}
+	/* the syscalls written and their strings (sorted by syscall) */
+	n = w[0];
+	while (nstr && c->str[nstr - 1].idx >= n) {
+		nstr--;
+	}
+	const size_t npe = w[1], nsmp = w[2], ncpu = w[3], nloss = w[4];
 
 	/* time range and counts */
 	if (n) {
@@ -580,10 +798,10 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		if (arr[cnt - 1].field > last) \
 			last = arr[cnt - 1].field; \
 	}
-	RANGE(c->pe, c->npe, ts_ns)
-	RANGE(c->smp, c->nsmp, ts_ns)
-	RANGE(c->cpu, c->ncpu, ts_ns)
-	RANGE(c->loss, c->nloss, first_ns)
+	RANGE(c->pe, npe, ts_ns)
+	RANGE(c->smp, nsmp, ts_ns)
+	RANGE(c->cpu, ncpu, ts_ns)
+	RANGE(c->loss, nloss, first_ns)
 #undef RANGE
 	if (base == UINT64_MAX) {
 		base = 0;
@@ -591,10 +809,10 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 	st->first_ns = base;
 	st->last_ns = last;
 	st->syscalls = n;
-	st->events = sr_chunk_enc_count(c);
-	st->proc_events = c->npe;
-	st->samples = c->nsmp;
-	for (size_t i = 0; i < c->nloss; i++) {
+	st->events = n + npe + nsmp + ncpu + nloss;
+	st->proc_events = npe;
+	st->samples = nsmp;
+	for (size_t i = 0; i < nloss; i++) {
 		st->lost += c->loss[i].count;
 	}
 
@@ -658,10 +876,10 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 	/* interned strings, numbered in order of first use */
 	size_t nids = 0;
 
-	if (c->nstr) {
+	if (nstr) {
 		size_t cap = 16;
 
-		while (cap < c->nstr * 2) {
+		while (cap < nstr * 2) {
 			cap *= 2;
 		}
 		if (cap > c->sh_cap) {
@@ -675,12 +893,12 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		}
 		cap = c->sh_cap;
 		memset(c->sh_slot, 0, cap * sizeof(*c->sh_slot));
-		if (!SR_ARRAY_RESERVE(c->sid_off, c->cap_sid_off, c->nstr) ||
-		    !SR_ARRAY_RESERVE(c->sid_len, c->cap_sid_len, c->nstr) ||
-		    !SR_ARRAY_RESERVE(c->colbuf, c->cap_colbuf, c->nstr)) {
+		if (!SR_ARRAY_RESERVE(c->sid_off, c->cap_sid_off, nstr) ||
+		    !SR_ARRAY_RESERVE(c->sid_len, c->cap_sid_len, nstr) ||
+		    !SR_ARRAY_RESERVE(c->colbuf, c->cap_colbuf, nstr)) {
 			return false;
 		}
-		for (size_t k = 0; k < c->nstr; k++) {
+		for (size_t k = 0; k < nstr; k++) {
 			const struct pend_str *ps = &c->str[k];
 			const uint8_t *s = c->sbuf.p + ps->off;
 			size_t h = str_hash(s, ps->len) & (cap - 1);
@@ -712,11 +930,11 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 	if (c->args) {
 		need += n * 60 + 6 * 8;
 	}
-	need += c->nstr * 25 + c->sbuf.len + nids * 15;
-	need += msgs_size(c->pe, c->npe, sizeof(*c->pe), process_event_size);
-	need += msgs_size(c->smp, c->nsmp, sizeof(*c->smp), proc_sample_size);
-	need += msgs_size(c->cpu, c->ncpu, sizeof(*c->cpu), host_cpu_sample_size);
-	need += msgs_size(c->loss, c->nloss, sizeof(*c->loss), loss_size);
+	need += nstr * 25 + c->sbuf.len + nids * 15;
+	need += msgs_size(c->pe, npe, sizeof(*c->pe), process_event_size);
+	need += msgs_size(c->smp, nsmp, sizeof(*c->smp), proc_sample_size);
+	need += msgs_size(c->cpu, ncpu, sizeof(*c->cpu), host_cpu_sample_size);
+	need += msgs_size(c->loss, nloss, sizeof(*c->loss), loss_size);
 	out->len = 0;
 	if (!sr_buf_reserve(out, need)) {
 		return false;
@@ -804,7 +1022,7 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 			p = ld_end(lenpos, p);
 		}
 
-		if (c->nstr) {
+		if (nstr) {
 			for (size_t id = 0; id < nids; id++) {
 				p = put_tag(p, 17, 2);
 				p = sr_put_varint(p, c->sid_len[id]);
@@ -812,17 +1030,17 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 				p += c->sid_len[id];
 			}
 			p = ld_begin(p, 18, &lenpos);
-			for (size_t k = 0; k < c->nstr; k++) {
+			for (size_t k = 0; k < nstr; k++) {
 				p = sr_put_varint(p, c->str[k].idx);
 			}
 			p = ld_end(lenpos, p);
 			p = ld_begin(p, 19, &lenpos);
-			for (size_t k = 0; k < c->nstr; k++) {
+			for (size_t k = 0; k < nstr; k++) {
 				p = sr_put_varint(p, c->str[k].arg);
 			}
 			p = ld_end(lenpos, p);
 			p = ld_begin(p, 20, &lenpos);
-			for (size_t k = 0; k < c->nstr; k++) {
+			for (size_t k = 0; k < nstr; k++) {
 				p = sr_put_varint(p, c->colbuf[k]);
 			}
 			p = ld_end(lenpos, p);
@@ -847,21 +1065,23 @@ bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_c
 		}
 		p = ld_end(lenpos, p);
 	}
-	p = put_msgs(p, 32, c->pe, c->npe, sizeof(*c->pe), process_event_size, process_event_pack);
-	p = put_msgs(p, 33, c->smp, c->nsmp, sizeof(*c->smp), proc_sample_size, proc_sample_pack);
-	p = put_msgs(p, 34, c->cpu, c->ncpu, sizeof(*c->cpu), host_cpu_sample_size,
+	p = put_msgs(p, 32, c->pe, npe, sizeof(*c->pe), process_event_size, process_event_pack);
+	p = put_msgs(p, 33, c->smp, nsmp, sizeof(*c->smp), proc_sample_size, proc_sample_pack);
+	p = put_msgs(p, 34, c->cpu, ncpu, sizeof(*c->cpu), host_cpu_sample_size,
 		     host_cpu_sample_pack);
-	p = put_msgs(p, 35, c->loss, c->nloss, sizeof(*c->loss), loss_size, loss_pack);
+	p = put_msgs(p, 35, c->loss, nloss, sizeof(*c->loss), loss_size, loss_pack);
 	p = ld_end(chunk_lenpos, p);
 	out->len = p - out->p;
-	ok = true;
 
-	/* empty the encoder for the next chunk */
+	/* empty the encoder for the next chunk, or leave it holding what is kept */
+	if (keep_max) {
+		return carry(c, perm, nstr, w);
+	}
 	c->nsc = c->nstr = c->npe = c->nsmp = c->ncpu = c->nloss = 0;
 	c->sbuf.len = 0;
 	c->msg_bytes = 0;
 	c->sc_sorted = true;
 	c->last_sc_ts = 0;
-	sr_arena_reset(&c->arena);
-	return ok;
+	sr_arena_reset(&c->arena[c->cur]);
+	return true;
 }

@@ -193,6 +193,15 @@ struct sr_chunk_stats {
  * first), fill ST, and empty the encoder.
  */
 bool sr_chunk_enc_finish(struct sr_chunk_enc *c, struct sr_buf *out, struct sr_chunk_stats *st);
+/*
+ * The same for the pending events before a time T, keeping the others as
+ * the start of the next chunk: T is KEEP_NS, raised when needed so that at
+ * most KEEP_MAX events are kept (events of one time stay together); every
+ * event kept is later than every event written. KEEP_MAX 0 writes all.
+ * When nothing would be written, OUT stays empty and ST->events is 0.
+ */
+bool sr_chunk_enc_finish_keep(struct sr_chunk_enc *c, struct sr_buf *out,
+			      struct sr_chunk_stats *st, uint64_t keep_ns, size_t keep_max);
 
 /* ---- chunk decoder ---- */
 struct sr_chunk_dec {

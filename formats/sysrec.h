@@ -195,8 +195,21 @@ struct sr_writer_opts {
 	int level;               /* zstd level; 0 = default (3) */
 	uint32_t chunk_events;   /* cut a chunk after this many events; 0 = 65536 */
 	uint64_t chunk_ns;       /* ... or when it spans this much event time; 0 = 1 s */
+	/*
+	 * At a cut, carry the events later than this before the newest arrival
+	 * (at most chunk_events / 4 of them) into the next chunk, so that events
+	 * handed over late by less than this are still stored in time order
+	 * (FORMAT.md 2.3). 0 = carry nothing: for input already in time order.
+	 * For live recording (event times on this host's CLOCK_BOOTTIME): a
+	 * flush also takes the present as an arrival. A recorder uses
+	 * SR_WRITER_REORDER_NS.
+	 */
+	uint64_t reorder_ns;
 	bool no_index;           /* do not write the footer index (pipes ignore it anyway) */
 };
+
+/* reorder_ns for a recorder: covers the delay of its per-CPU batches */
+#define SR_WRITER_REORDER_NS (250 * 1000 * 1000ull)
 
 /* Create PATH with mode 0600 ("-" = stdout) and write preamble + header. */
 struct sr_writer *sr_writer_open(const char *path, const Sysrec__Header *hdr,
@@ -221,9 +234,14 @@ enum sr_status sr_writer_loss(struct sr_writer *w, const struct sr_loss *l,
 /* Any event from a reader (SR_EV_PROCINFO is written as a one-entry table). */
 enum sr_status sr_writer_event(struct sr_writer *w, const struct sr_event *ev,
 			       struct sr_error *err);
-/* Cut the pending chunk now and write it out (to the fd; no fsync). */
+/*
+ * Cut the pending chunk now and write it out (to the fd; no fsync), except
+ * the tail that reorder_ns carries: the events later than reorder_ns before
+ * the newest arrival or the present (CLOCK_BOOTTIME), whichever is later.
+ * They go out with a later cut or flush, before a process table, or at close.
+ */
 enum sr_status sr_writer_flush(struct sr_writer *w, struct sr_error *err);
-/* True when the pending chunk should be cut by time: call from a timer. */
+/* Events buffered and not yet written (a carried tail included). */
 uint64_t sr_writer_pending_events(const struct sr_writer *w);
 /* Bytes written so far (preamble and whole frames). */
 uint64_t sr_writer_bytes(const struct sr_writer *w);

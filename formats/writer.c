@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -32,10 +33,13 @@ struct sr_writer {
 	struct sr_buf msg, out;
 	uint32_t chunk_events;
 	uint64_t chunk_ns;
+	uint64_t reorder_ns; /* carry events this close to the newest arrival (0: none) */
+	size_t keep_max;     /* ... but never more than this many */
 	bool no_index;
 
-	uint64_t pending;   /* events in the open chunk */
-	uint64_t start_key; /* arrival time of its first event */
+	uint64_t pending;   /* events in the open chunk (a carried tail included) */
+	uint64_t start_key; /* arrival time of its first event, or of its opening cut */
+	uint64_t max_key;   /* the latest arrival time seen */
 
 	/* process table entries collected by sr_writer_event() */
 	Sysrec__ProcessInfo *ptab;
@@ -148,18 +152,34 @@ static bool pack_frame(struct sr_writer *w, Sysrec__Frame *f)
 	return true;
 }
 
-static enum sr_status cut_chunk(struct sr_writer *w, struct sr_error *err)
+/*
+ * Write the open chunk out. Unless ALL, the events later than reorder_ns
+ * before the newest arrival stay (at most keep_max of them) and open the
+ * next chunk: an event that arrives late, by less than reorder_ns, is then
+ * still stored in time order with them (FORMAT.md 2.3).
+ */
+static enum sr_status cut_at(struct sr_writer *w, bool all, uint64_t newest, struct sr_error *err)
 {
 	struct sr_chunk_stats cs;
 	struct wix meta;
+	uint64_t keep_ns = 0;
+	size_t keep_max = 0;
 
 	if (!w->pending) {
 		return SR_OK;
 	}
-	if (!sr_chunk_enc_finish(w->enc, &w->msg, &cs)) {
+	if (!all && w->reorder_ns) {
+		keep_ns = newest > w->reorder_ns ? newest - w->reorder_ns : 0;
+		keep_max = w->keep_max;
+	}
+	if (!sr_chunk_enc_finish_keep(w->enc, &w->msg, &cs, keep_ns, keep_max)) {
 		return writer_fail(w, err, SR_NOMEM, ENOMEM, "encoding a chunk");
 	}
-	w->pending = 0;
+	w->pending = sr_chunk_enc_count(w->enc);
+	w->start_key = w->max_key;
+	if (!cs.events) {
+		return SR_OK; /* all of it is recent: it stays */
+	}
 	memset(&meta, 0, sizeof(meta));
 	meta.first = cs.first_ns;
 	meta.last = cs.last_ns;
@@ -183,6 +203,11 @@ static enum sr_status cut_chunk(struct sr_writer *w, struct sr_error *err)
 	}
 	w->any_time = true;
 	return SR_OK;
+}
+
+static enum sr_status cut_chunk(struct sr_writer *w, bool all, struct sr_error *err)
+{
+	return cut_at(w, all, w->max_key, err);
 }
 
 static enum sr_status write_table(struct sr_writer *w, Sysrec__ProcessInfo **pp, size_t n,
@@ -296,6 +321,8 @@ static struct sr_writer *writer_start(int fd, bool own, const Sysrec__Header *hd
 	}
 	w->chunk_events = opts && opts->chunk_events ? opts->chunk_events : 65536;
 	w->chunk_ns = opts && opts->chunk_ns ? opts->chunk_ns : 1000000000ull;
+	w->reorder_ns = opts ? opts->reorder_ns : 0;
+	w->keep_max = w->chunk_events / 4;
 	w->no_index = opts && opts->no_index;
 	sr_arena_init(&w->parena);
 	w->cctx = ZSTD_createCCtx();
@@ -399,10 +426,13 @@ static inline enum sr_status before_add(struct sr_writer *w, uint64_t key, struc
 			return st;
 		}
 	}
+	if (key > w->max_key) {
+		w->max_key = key;
+	}
 	if (!w->pending) {
 		w->start_key = key;
 	} else if (unlikely(key > w->start_key && key - w->start_key >= w->chunk_ns)) {
-		enum sr_status st = cut_chunk(w, err);
+		enum sr_status st = cut_chunk(w, false, err);
 
 		if (st != SR_OK) {
 			return st;
@@ -419,7 +449,13 @@ static inline enum sr_status after_add(struct sr_writer *w, bool ok, struct sr_e
 	}
 	if (unlikely(++w->pending >= w->chunk_events ||
 		     sr_chunk_enc_bytes(w->enc) >= SR_CHUNK_MAX_BYTES)) {
-		return cut_chunk(w, err);
+		enum sr_status st = cut_chunk(w, false, err);
+
+		/* a carried tail holding big strings must not make every event cut */
+		if (st == SR_OK && sr_chunk_enc_bytes(w->enc) >= SR_CHUNK_MAX_BYTES / 2) {
+			st = cut_chunk(w, true, err);
+		}
+		return st;
 	}
 	return SR_OK;
 }
@@ -498,6 +534,8 @@ enum sr_status sr_writer_loss(struct sr_writer *w, const struct sr_loss *l, stru
 	return after_add(w, sr_chunk_enc_loss(w->enc, l), err);
 }
 
+static enum sr_status flush_all(struct sr_writer *w, struct sr_error *err);
+
 enum sr_status sr_writer_process_table(struct sr_writer *w, const struct sr_procinfo *p,
 				       size_t n, struct sr_error *err)
 {
@@ -511,7 +549,7 @@ enum sr_status sr_writer_process_table(struct sr_writer *w, const struct sr_proc
 	if (w->failed) {
 		return fail_copy(w, err);
 	}
-	st = sr_writer_flush(w, err);
+	st = flush_all(w, err);
 	if (st != SR_OK) {
 		return st;
 	}
@@ -561,7 +599,7 @@ enum sr_status sr_writer_event(struct sr_writer *w, const struct sr_event *ev,
 		if (w->failed) {
 			return fail_copy(w, err);
 		}
-		st = cut_chunk(w, err);
+		st = cut_chunk(w, true, err);
 		if (st != SR_OK) {
 			return st;
 		}
@@ -576,7 +614,8 @@ enum sr_status sr_writer_event(struct sr_writer *w, const struct sr_event *ev,
 	return sr_set_err(err, SR_INVALID, EINVAL, 0, 0, "unknown event type %d", ev->type);
 }
 
-enum sr_status sr_writer_flush(struct sr_writer *w, struct sr_error *err)
+static enum sr_status flush_to(struct sr_writer *w, bool all, uint64_t newest,
+			       struct sr_error *err)
 {
 	enum sr_status st;
 
@@ -590,7 +629,33 @@ enum sr_status sr_writer_flush(struct sr_writer *w, struct sr_error *err)
 	if (st != SR_OK) {
 		return st;
 	}
-	return cut_chunk(w, err);
+	return cut_at(w, all, newest, err);
+}
+
+enum sr_status sr_writer_flush(struct sr_writer *w, struct sr_error *err)
+{
+	struct timespec ts;
+	uint64_t newest = w ? w->max_key : 0;
+
+	/*
+	 * A recorder with nothing to record sees no new arrivals: the present
+	 * stands in for one, so that its tail still reaches the file within a
+	 * margin (event times are CLOCK_BOOTTIME, FORMAT.md).
+	 */
+	if (w && w->reorder_ns && !clock_gettime(CLOCK_BOOTTIME, &ts)) {
+		uint64_t now = (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+
+		if (now > newest) {
+			newest = now;
+		}
+	}
+	return flush_to(w, false, newest, err);
+}
+
+/* Everything, the carried tail too: before a process table and at the end. */
+static enum sr_status flush_all(struct sr_writer *w, struct sr_error *err)
+{
+	return flush_to(w, true, 0, err);
 }
 
 uint64_t sr_writer_pending_events(const struct sr_writer *w)
@@ -628,7 +693,7 @@ static enum sr_status write_footer(struct sr_writer *w, const Sysrec__Totals *ca
 	Sysrec__Frame f = SYSREC__FRAME__INIT;
 	enum sr_status st;
 
-	st = sr_writer_flush(w, err);
+	st = flush_all(w, err);
 	if (st != SR_OK) {
 		return st;
 	}
