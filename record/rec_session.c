@@ -642,7 +642,7 @@ static void header_free(struct rec *r)
 
 static int open_output(struct rec *r)
 {
-	struct sr_writer_opts wo = { .level = r->o->level };
+	struct sr_writer_opts wo = { .level = r->o->level, .reorder_ns = SR_WRITER_REORDER_NS };
 
 	r->w = sr_writer_open(r->o->output, &r->hdr, &wo, &r->err);
 	if (!r->w) {
