@@ -15,9 +15,9 @@
  * thread s makes 64 getpriority calls of kind 3 with thread 0 and
  * i = s << 8 | call, and exits.
  *
- * With GATE, the threads first run an uncounted warm-up loop (getpriority of
- * kind 4, i = 0) until the process gets SIGHUP; only then the counted run
- * starts (for attaching a recorder with -p first).
+ * With GATE, the threads first run an uncounted warm-up loop (getpriority
+ * of kind 4, i = 0, every 200 us) until the process gets SIGHUP; only then
+ * the counted run starts (for attaching a recorder with -p first).
  *
  * At the end it prints, for checking a recording exactly:
  *   T thread tid                 each worker (and "T -1 tid" for the signaller)
@@ -140,6 +140,7 @@ static void *worker(void *arg)
 	atomic_store(&me->tid, gettid());
 	while (!atomic_load(&gate_open)) {
 		syscall(SYS_getpriority, PRIO_PROCESS, WHO(4, me->idx, 0));
+		usleep(200); /* slow enough for the recorder to keep up */
 	}
 	for (long i = 0; i < k; i++) {
 		sc(N_GETPRIO, SYS_getpriority, PRIO_PROCESS, WHO(1, me->idx, i),
