@@ -3,8 +3,8 @@
 # thread_storm (32 threads on 2 CPUs: pipe ping-pong, futex handshakes, CPU
 # moves, int 0x80, signals with and without SA_RESTART, short-lived
 # threads) under every target (-- CMD, -p attached before its counted run,
-# -a, --cgroup), and proc_storm (fork storm, vfork+exec, clone3, exec from
-# a non-leader thread). Every call once, in its own thread, with its own
+# -a, --cgroup) and with --syscalls, and proc_storm (fork storm,
+# vfork+exec, clone3, exec from a non-leader thread). Every call once, in its own thread, with its own
 # arguments and result, in order; nothing lost or invented; sane times.
 # Then both again under full kernel preemption when debugfs lets the test
 # switch it (it is set back to none on exit).
@@ -63,6 +63,18 @@ proc_cmd() {
 # ---- -- CMD ----
 storm_cmd storm
 proc_cmd procs
+
+# ---- --syscalls: the cached "traced" answer holds per task, the filter
+# per call ----
+rec "$TMP/f.trace" --sample-interval 0 --syscalls getpriority,read,futex,rt_sigreturn \
+	-- "$WL/thread_storm" $T $K >"$TMP/f.all"
+is "--syscalls: thread_storm exits 0" "$rc" 0
+grep -E '^(T|H|S) |^C [0-9]+ (getpriority|read|futex) ' "$TMP/f.all" >"$TMP/f.out"
+storm_check "--syscalls" "$TMP/f.trace" "$TMP/f.out" \
+	"$(dump "$TMP/f.trace" | awk -F'\t' '$1=="EXEC" {print $3; exit}')"
+is "--syscalls: only the chosen calls" \
+	"$(awk -F'\t' '$1=="SC" {print $5}' "$TMP/f.trace.tsv" | sort -u | tr '\n' ' ')" \
+	"futex getpriority read rt_sigreturn "
 
 # ---- -p, attached while the threads run their warm-up loop ----
 "$WL/thread_storm" $T $K gate >"$TMP/p.out" &
