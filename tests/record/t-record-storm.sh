@@ -42,6 +42,7 @@ storm_check() {
 storm_cmd() {
 	rec "$TMP/$1.trace" --sample-interval 0 -- "$WL/thread_storm" $T $K >"$TMP/$1.out"
 	is "$1: thread_storm exits 0" "$rc" 0
+	[ "$rc" = 0 ] || diag "$(tail -3 "$TMP/rec.err")"
 	storm_check "$1" "$TMP/$1.trace" "$TMP/$1.out" \
 		"$(dump "$TMP/$1.trace" | awk -F'\t' '$1=="EXEC" {print $3; exit}')"
 	check "$1: short-lived threads ran ($(awk '$1=="S" {print $2}' "$TMP/$1.out"))" \
@@ -51,6 +52,7 @@ storm_cmd() {
 proc_cmd() {
 	rec "$TMP/$1.trace" --sample-interval 0 -- "$WL/proc_storm" $N $J
 	is "$1: proc_storm exits 0" "$rc" 0
+	[ "$rc" = 0 ] || diag "$(tail -3 "$TMP/rec.err")"
 	dump "$TMP/$1.trace" | sort -t "$(printf '\t')" -k2,2n >"$TMP/$1.tsv"
 	local pid
 	pid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/$1.tsv")
@@ -69,6 +71,7 @@ proc_cmd procs
 rec "$TMP/f.trace" --sample-interval 0 --syscalls getpriority,read,futex,rt_sigreturn \
 	-- "$WL/thread_storm" $T $K >"$TMP/f.all"
 is "--syscalls: thread_storm exits 0" "$rc" 0
+[ "$rc" = 0 ] || diag "$(tail -3 "$TMP/rec.err")"
 grep -E '^(T|H|S) |^C [0-9]+ (getpriority|read|futex) ' "$TMP/f.all" >"$TMP/f.out"
 storm_check "--syscalls" "$TMP/f.trace" "$TMP/f.out" \
 	"$(dump "$TMP/f.trace" | awk -F'\t' '$1=="EXEC" {print $3; exit}')"
@@ -92,6 +95,26 @@ is "-p: record exits 0 when the process is gone" "$?" 0
 storm_check "-p" "$TMP/p.trace" "$TMP/p.out" $wpid
 check "-p: warm-up calls before the gate were recorded too" \
 	[ "$(count "$TMP/p.trace.tsv" '$1=="SC" && $5=="getpriority" && int(substr($10, 3) / 67108864) == 20')" -gt 0 ]
+
+# -p of a shell that then execs proc_storm: its children, vforked execs,
+# clone3 children and the exec from a non-leader thread are all followed,
+# and the recording ends when they are gone.
+mkfifo "$TMP/go"
+sh -c "read x <$TMP/go; exec $WL/proc_storm $N $J" &
+wpid=$!
+"$SYSREC" record -q -p $wpid --sample-interval 0 -o "$TMP/pp.trace" 2>"$TMP/pp.err" &
+rpid=$!
+wait_for test -e "$TMP/pp.trace"
+echo go >"$TMP/go"
+wait $wpid
+is "-p: proc_storm exits 0" "$?" 0
+wait $rpid
+is "-p: record exits 0 when proc_storm and its children are gone" "$?" 0
+dump "$TMP/pp.trace" | sort -t "$(printf '\t')" -k2,2n >"$TMP/pp.tsv"
+is "-p: proc_storm's processes and threads, every call once" \
+	"$(awk -F'\t' -v N=$N -v J=$J -v pid=$wpid -f "$HERE/procstorm-check.awk" \
+		"$TMP/pp.tsv" 2>"$TMP/pp.why")" "$PROCOK"
+[ -s "$TMP/pp.why" ] && diag "$(head -5 "$TMP/pp.why")"
 
 # ---- -a ----
 "$SYSREC" record -q -a --sample-interval 0 -o "$TMP/a.trace" 2>"$TMP/a.err" &
