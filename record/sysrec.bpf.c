@@ -768,6 +768,32 @@ int BPF_PROG(sched_fork, struct task_struct *parent, struct task_struct *child)
 	return 0;
 }
 
+/*
+ * The path of a successful exec call that was not paged in at sys_enter
+ * (fresh_path_string): there is no sys_exit to read it again at, and the
+ * caller's memory is gone already. For execve (the path is argument 0) the
+ * kernel's copy, bprm->filename, is the same string; execveat's may be
+ * "/dev/fd/N/..." instead, so its path counts as lost.
+ */
+static __always_inline void exec_path_retry(struct task_struct *t, struct srb_task *e,
+					    struct linux_binprm *bprm)
+{
+	struct srb_sc_str *s = bpf_task_storage_get(&strs, t, 0, 0);
+	long l = 0;
+
+	e->flags &= ~SRB_TF_STRRETRY;
+	if (s && (info_of(e->nr) & SRB_NI_PATHS) == 1 && !s->len[0]) {
+		l = bpf_probe_read_kernel_str(s->str, SRB_PATH_MAX, bprm->filename);
+		if (l > 0) {
+			s->arg[0] = 0;
+			s->len[0] = l;
+		}
+	}
+	if (l <= 0) {
+		count_drop(SRB_DROP_STRING);
+	}
+}
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -787,6 +813,9 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	e->flags &= ~(SRB_TF_PREEXEC | SRB_TF_EXEC);
 	/* The successful execve never returns to its caller: record it now. */
 	if (e->ts && (info_of(e->nr) & SRB_NI_EXEC)) {
+		if (e->flags & SRB_TF_STRRETRY) {
+			exec_path_retry(p, e, bprm);
+		}
 		emit_sc(e, p, 0, 0, SC_NORETURN);
 	}
 	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);

@@ -21,6 +21,16 @@ is "the first open (string not paged in at entry) shows the path" \
 is "the second open shows the path" "$(sed -n 2p "$TMP/opens" | cut -f9)" "1=$P;"
 is "no loss recorded" "$(count "$TMP/fp.tsv" '$1=="LOSS"')" 0
 
+# exec_path_unread: the same for a successful execve, which has no sys_exit
+# to read again at (and the caller's memory is gone by then): its path was
+# missing, without a loss either; the kernel's copy of it is recorded now.
+rec "$TMP/fe.trace" --sample-interval 0 -- "$WL/fresh_path" exec
+is "record -- fresh_path exec exits 0" "$rc" 0
+dump "$TMP/fe.trace" >"$TMP/fe.tsv"
+is "execve of a path not paged in at entry shows the path" \
+	"$(awk -F'\t' '$1=="SC" && $5=="execve" {print $9}' "$TMP/fe.tsv" | tail -1)" "0=/bin/true;"
+is "execve of a path not paged in: no loss" "$(count "$TMP/fe.tsv" '$1=="LOSS"')" 0
+
 # A bad pointer is no lost string: EFAULT, raw argument, no loss event.
 rec "$TMP/bad.trace" --sample-interval 0 -- /usr/bin/python3 -c 'import ctypes; ctypes.CDLL(None).syscall(257, -100, 8, 0)'
 dump "$TMP/bad.trace" >"$TMP/bad.tsv"
