@@ -133,6 +133,7 @@ enum sr_loss_where {
 	SR_LOSS_ENTRY_TABLE = 2,
 	SR_LOSS_STRING = 3,
 	SR_LOSS_WRITER = 4,
+	SR_LOSS_BADNR = 5, /* a syscall number outside the ABI's table (x32, invalid) */
 };
 
 struct sr_loss {

@@ -16,6 +16,7 @@ struct rec_bpf_cfg {
 	enum srb_mode mode;
 	uint64_t cgroup_id;
 	bool capture_args;
+	bool trace_all;     /* no --syscalls filter */
 	uint64_t ring_bytes;
 	/* nr_info[nr]: SRB_NI_* bits (traced, path args, special syscalls);
 	 * nr_info32 for 32-bit (i386) syscalls on x86_64 */

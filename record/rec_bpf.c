@@ -37,7 +37,8 @@ struct rec_bpf {
 _Static_assert(SR_SC_UNFINISHED == 1 && SR_SC_NORETURN == 2, "flags shared with the BPF side");
 _Static_assert((int)SRB_DROP_RINGBUF == (int)SR_LOSS_RINGBUF &&
 		       (int)SRB_DROP_ENTRY == (int)SR_LOSS_ENTRY_TABLE &&
-		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING,
+		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING &&
+		       (int)SRB_DROP_BADNR == (int)SR_LOSS_BADNR,
 	       "drop kinds match loss kinds");
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -120,6 +121,7 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	b->skel->rodata->self_tgid = getpid();
 	b->skel->rodata->target_cgroup = cfg->cgroup_id;
 	b->skel->rodata->capture_args = cfg->capture_args;
+	b->skel->rodata->trace_all = cfg->trace_all;
 	/* Wake the consumer early only when a quarter of the buffer waits:
 	 * its timer drains the rest every few milliseconds. */
 	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;

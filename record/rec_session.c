@@ -49,7 +49,7 @@ struct rec {
 	int sigfd, tfd, epfd;
 	/* counters */
 	uint64_t nsyscalls, nproc, nsamples, nlost, unfinished;
-	uint64_t lost_by[SR_LOSS_WRITER + 1]; /* nlost by enum sr_loss_where */
+	uint64_t lost_by[SR_LOSS_BADNR + 1]; /* nlost by enum sr_loss_where */
 	uint64_t bytes_prev;            /* bytes of the files already rotated out */
 	uint64_t start_ns;
 	uint32_t seq;
@@ -441,6 +441,11 @@ static void warn_losses(const struct rec *r)
 		cli_warn("%llu path arguments could not be read: their syscalls are recorded "
 			 "without them", (unsigned long long)n[SR_LOSS_STRING]);
 	}
+	if (n[SR_LOSS_BADNR]) {
+		cli_warn("%llu syscalls with numbers outside the syscall table (x32 ABI or invalid; "
+			 "they fail with ENOSYS unless x32 is enabled) were not recorded",
+			 (unsigned long long)n[SR_LOSS_BADNR]);
+	}
 	if (n[SR_LOSS_UNKNOWN] || n[SR_LOSS_WRITER]) {
 		cli_warn("%llu events were lost: the trace records where and when",
 			 (unsigned long long)(n[SR_LOSS_UNKNOWN] + n[SR_LOSS_WRITER]));
@@ -459,7 +464,7 @@ static void on_drop(void *ctx, const struct rec_drop *d)
 	};
 
 	r->nlost += d->count;
-	r->lost_by[(unsigned)d->where <= SR_LOSS_WRITER ? d->where : SR_LOSS_UNKNOWN] += d->count;
+	r->lost_by[(unsigned)d->where <= SR_LOSS_BADNR ? d->where : SR_LOSS_UNKNOWN] += d->count;
 	if (r->w) {
 		wfail(r, sr_writer_loss(r->w, &l, &r->err));
 	}
@@ -988,6 +993,7 @@ int rec_run(struct rec_opts *o)
 	cfg.mode = o->all ? SRB_MODE_ALL : o->cgroup ? SRB_MODE_CGROUP : SRB_MODE_PIDS;
 	cfg.cgroup_id = o->cgroup_id;
 	cfg.capture_args = !o->no_args;
+	cfg.trace_all = o->nsyscalls == 0;
 	cfg.ring_bytes = o->buffer_size;
 	memcpy(cfg.nr_info, o->nr_info, sizeof(cfg.nr_info));
 	memcpy(cfg.nr_info32, o->nr_info32, sizeof(cfg.nr_info32));

@@ -38,6 +38,7 @@ const volatile __u32 mode = SRB_MODE_PIDS;
 const volatile __u32 self_tgid = 0;
 const volatile __u64 target_cgroup = 0;
 const volatile __u32 capture_args = 1;
+const volatile __u32 trace_all = 1; /* no --syscalls filter */
 const volatile __u64 wake_bytes = 1 << 20;
 const volatile __u16 nr_info[SRB_MAX_NR] = {};
 const volatile __u16 nr_info32[SRB_MAX_NR] = {}; /* 32-bit syscalls on x86_64 */
@@ -515,6 +516,14 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	__u64 gen;
 
 	if ((__u64)id >= SRB_MAX_NR) {
+		/* x32 calls and numbers no table has: not recorded, but
+		 * counted for a traced task (-1 is a call a tracer skipped). */
+		if (trace_all && (__u64)id <= 0xffffffffull) {
+			t = bpf_get_current_task_btf();
+			if (task_state(t, &failed)) {
+				count_drop(SRB_DROP_BADNR);
+			}
+		}
 		return 0;
 	}
 	gen = task_gen;

@@ -57,7 +57,8 @@ enum srb_drop {
 	SRB_DROP_RINGBUF = 1,
 	SRB_DROP_ENTRY = 2,
 	SRB_DROP_STRING = 3,
-	SRB_NDROP = 4,
+	SRB_DROP_BADNR = 5, /* 4 is the writer's, in user space */
+	SRB_NDROP = 6,
 };
 
 struct srb_drops {

@@ -40,6 +40,8 @@ const char *rp_loss_where_name(enum sr_loss_where w, bool words)
 		return words ? "string not readable" : "string_fault";
 	case SR_LOSS_WRITER:
 		return words ? "dropped by the writer" : "writer";
+	case SR_LOSS_BADNR:
+		return words ? "syscall number outside the table" : "unknown_syscall";
 	case SR_LOSS_UNKNOWN:
 		break;
 	}

@@ -116,4 +116,18 @@ else
 	skip "int 0x80 exists on x86_64 only"
 fi
 
+# Syscall numbers in no table (1000; x32 getpid) are not recorded but
+# counted as losses of kind 5, and only when every syscall is recorded.
+K4=500
+rec "$TMP/bn.trace" --sample-interval 0 -- "$WL/bad_nr" $K4
+is "bad_nr exits 0" "$rc" 0
+dump "$TMP/bn.trace" >"$TMP/bn.tsv"
+is "unknown syscall numbers: $((2 * K4)) counted as losses of kind 5, none recorded" \
+	"$(awk -F'\t' '$1=="LOSS" && $5==5 {s += $4} END {print s+0}' "$TMP/bn.tsv")/$(count "$TMP/bn.tsv" '$1=="SC" && $5 ~ /^#/')" \
+	"$((2 * K4))/0"
+check "unknown syscall numbers: the recorder says so" grep -q "$((2 * K4)) syscalls with numbers outside the syscall table" "$TMP/rec.err"
+rec "$TMP/bn2.trace" --sample-interval 0 --syscalls getpid -- "$WL/bad_nr" $K4
+is "unknown syscall numbers under --syscalls getpid: not counted, getpid recorded" \
+	"$(dump "$TMP/bn2.trace" | awk -F'\t' '$1=="LOSS" {l += $4} $1=="SC" && $5=="getpid" {g++} END {print l+0 "/" g+0}')" "0/1"
+
 done_testing
