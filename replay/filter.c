@@ -244,7 +244,14 @@ int rp_filter_prepare(struct replay *rp)
 		for (uint32_t nr = 0; nr < in->ntab; nr++) {
 			bool match = false;
 			if (in->names[nr]) {
-				match = name_listed(o->syscalls, o->nsyscalls, in->names[nr]);
+				const char *n = in->names[nr];
+
+				/* "open" selects 32-bit "i386:open" too, as strace's
+				 * filters apply to every personality; "i386:open"
+				 * selects only those */
+				match = name_listed(o->syscalls, o->nsyscalls, n) ||
+					(!strncmp(n, "i386:", 5) &&
+					 name_listed(o->syscalls, o->nsyscalls, n + 5));
 			}
 			if (!match && classes && in->info[nr]) {
 				match = (in->info[nr]->classes & classes) != 0;

@@ -112,6 +112,9 @@ if [ "$(uname -m)" = x86_64 ]; then
 	is "replay decodes the 32-bit open's arguments" \
 		"$("$SYSREC" replay "$TMP/i80.trace" | grep -m1 -o 'i386:open("/dev/null", O_RDONLY) = [0-9]*' | sed 's/= [0-9]*/= FD/')" \
 		'i386:open("/dev/null", O_RDONLY) = FD'
+	is "replay --syscall getpid / i386:getpid / %file selects $((2 * K3)) / $K3 / $K3 of them" \
+		"$("$SYSREC" replay --syscall getpid "$TMP/i80.trace" | grep -c 'getpid()')/$("$SYSREC" replay --syscall i386:getpid "$TMP/i80.trace" | grep -c 'getpid()')/$("$SYSREC" replay --syscall %file "$TMP/i80.trace" | grep -c 'i386:open(')" \
+		"$((2 * K3))/$K3/$K3"
 else
 	skip "int 0x80 exists on x86_64 only"
 fi
