@@ -671,14 +671,18 @@ static bool carry(struct sr_chunk_enc *c, const uint32_t *perm, size_t nstr_w, c
 		if (!sr_buf_reserve(&c->csbuf, ps->len)) {
 			return false;
 		}
-		memcpy(c->csbuf.p + c->csbuf.len, c->sbuf.p + ps->off, ps->len);
+		if (ps->len) { /* an empty string may have no buffer behind it */
+			memcpy(c->csbuf.p + c->csbuf.len, c->sbuf.p + ps->off, ps->len);
+		}
 		ps->off = c->csbuf.len;
 		ps->idx -= w[0];
 		c->csbuf.len += ps->len;
 	}
 	if (kstr) {
 		memmove(c->str, c->str + nstr_w, kstr * sizeof(*c->str));
-		memcpy(c->sbuf.p, c->csbuf.p, c->csbuf.len);
+		if (c->csbuf.len) {
+			memcpy(c->sbuf.p, c->csbuf.p, c->csbuf.len);
+		}
 	}
 	c->sbuf.len = c->csbuf.len;
 	for (size_t i = 0; i < kpe; i++) {

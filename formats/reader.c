@@ -382,15 +382,16 @@ static void update_other(struct sr_reader *r)
 		t = d->pe[r->ipe]->ts_ns;
 		k = 1;
 	}
-	if (r->ismp < d->nsmp && d->smp[r->ismp]->ts_ns < t) {
+	/* k == 0: none yet (an event at UINT64_MAX is an event too) */
+	if (r->ismp < d->nsmp && (!k || d->smp[r->ismp]->ts_ns < t)) {
 		t = d->smp[r->ismp]->ts_ns;
 		k = 2;
 	}
-	if (r->icpu < d->ncpu && d->cpu[r->icpu]->ts_ns < t) {
+	if (r->icpu < d->ncpu && (!k || d->cpu[r->icpu]->ts_ns < t)) {
 		t = d->cpu[r->icpu]->ts_ns;
 		k = 3;
 	}
-	if (r->iloss < d->nloss && d->loss[r->iloss]->first_ns < t) {
+	if (r->iloss < d->nloss && (!k || d->loss[r->iloss]->first_ns < t)) {
 		t = d->loss[r->iloss]->first_ns;
 		k = 4;
 	}
