@@ -92,6 +92,13 @@ const struct sr_syscall_info *sr_syscall_by_nr(enum sr_abi abi, uint32_t nr)
 	return &t->by_nr[nr];
 }
 
+const char *sr_compat_name(const char *name)
+{
+	size_t n = sizeof(SR_COMPAT_PREFIX) - 1;
+
+	return name && !strncmp(name, SR_COMPAT_PREFIX, n) ? name + n : NULL;
+}
+
 const struct sr_syscall_info *sr_syscall_by_name(enum sr_abi abi, const char *name)
 {
 	const struct sr_abi_table *t = abi_table(abi);

@@ -369,6 +369,14 @@ uint32_t sr_syscall_count(enum sr_abi abi);
 const struct sr_syscall_info *sr_syscall_by_nr(enum sr_abi abi, uint32_t nr);
 /* Info for NAME, or NULL. */
 const struct sr_syscall_info *sr_syscall_by_name(enum sr_abi abi, const char *name);
+/*
+ * 32-bit syscalls in an x86_64 recording (FORMAT.md 2.1): i386 syscall n is
+ * stored as number SR_COMPAT_NR_BASE + n and named SR_COMPAT_PREFIX NAME.
+ */
+#define SR_COMPAT_NR_BASE 1024
+#define SR_COMPAT_PREFIX "i386:"
+/* The i386 name inside a name of that form ("i386:open" -> "open"), else NULL. */
+const char *sr_compat_name(const char *name);
 /* Info for a syscall by name only (argument kinds, classes; nr of the given ABI). */
 uint32_t sr_class_from_name(const char *cls); /* "file" or "%file" -> SR_CLASS_FILE; 0 if unknown */
 const char *sr_class_name(uint32_t one_class_bit);

@@ -35,6 +35,7 @@ struct rec_bpf {
 };
 
 _Static_assert(SR_SC_UNFINISHED == 1 && SR_SC_NORETURN == 2, "flags shared with the BPF side");
+_Static_assert(SRB_COMPAT_BASE == SR_COMPAT_NR_BASE, "32-bit numbering shared with the BPF side");
 _Static_assert((int)SRB_DROP_RINGBUF == (int)SR_LOSS_RINGBUF &&
 		       (int)SRB_DROP_ENTRY == (int)SR_LOSS_ENTRY_TABLE &&
 		       (int)SRB_DROP_STRING == (int)SR_LOSS_STRING &&

@@ -384,9 +384,9 @@ static int on_record(void *ctx, const void *data, size_t size)
 
 /*
  * On x86_64 the kernel side records a 32-bit (i386) syscall n as number
- * SRB_COMPAT_BASE + n: extend the header's syscall table with those names,
- * as "i386:NAME", so that every reader names them and none mistakes one
- * for the x86_64 call of the same number.
+ * SR_COMPAT_NR_BASE + n: extend the header's syscall table with those
+ * names, "i386:NAME", so that every reader names them and none mistakes
+ * one for the x86_64 call of the same number.
  */
 static int add_compat_names(Sysrec__Header *h)
 {
@@ -394,10 +394,10 @@ static int add_compat_names(Sysrec__Header *h)
 	char **names, *buf;
 	size_t off = 0;
 
-	if (sr_abi_native() != SR_ABI_X86_64 || !n32 || h->n_syscall_names > SRB_COMPAT_BASE) {
+	if (sr_abi_native() != SR_ABI_X86_64 || !n32 || h->n_syscall_names > SR_COMPAT_NR_BASE) {
 		return 0;
 	}
-	n = SRB_COMPAT_BASE + n32;
+	n = SR_COMPAT_NR_BASE + n32;
 	names = calloc(n, sizeof(*names));
 	buf = calloc(n32, 40);
 	if (!names || !buf) {
@@ -412,8 +412,8 @@ static int add_compat_names(Sysrec__Header *h)
 		const struct sr_syscall_info *si = sr_syscall_by_nr(SR_ABI_I386, i);
 
 		if (si && si->name && *si->name) {
-			names[SRB_COMPAT_BASE + i] = buf + off;
-			off += (size_t)snprintf(buf + off, 40, "i386:%.32s", si->name) + 1;
+			names[SR_COMPAT_NR_BASE + i] = buf + off;
+			off += (size_t)snprintf(buf + off, 40, SR_COMPAT_PREFIX "%.32s", si->name) + 1;
 		}
 	}
 	/* copies the strings (NULL entries become ""), so ours go right away */

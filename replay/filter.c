@@ -250,8 +250,8 @@ int rp_filter_prepare(struct replay *rp)
 				 * filters apply to every personality; "i386:open"
 				 * selects only those */
 				match = name_listed(o->syscalls, o->nsyscalls, n) ||
-					(!strncmp(n, "i386:", 5) &&
-					 name_listed(o->syscalls, o->nsyscalls, n + 5));
+					(sr_compat_name(n) &&
+					 name_listed(o->syscalls, o->nsyscalls, sr_compat_name(n)));
 			}
 			if (!match && classes && in->info[nr]) {
 				match = (in->info[nr]->classes & classes) != 0;

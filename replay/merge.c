@@ -16,9 +16,9 @@ static const struct sr_syscall_info *info_by_name(enum sr_abi abi, const char *n
 {
 	static const enum sr_abi any[] = { SR_ABI_X86_64, SR_ABI_AARCH64, SR_ABI_I386 };
 
-	/* 32-bit syscalls in an x86_64 recording (FORMAT.md) */
-	if (!strncmp(name, "i386:", 5)) {
-		return sr_syscall_by_name(SR_ABI_I386, name + 5);
+	/* 32-bit syscalls in an x86_64 recording */
+	if (sr_compat_name(name)) {
+		return sr_syscall_by_name(SR_ABI_I386, sr_compat_name(name));
 	}
 	if (abi != SR_ABI_UNKNOWN) {
 		return sr_syscall_by_name(abi, name);

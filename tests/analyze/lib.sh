@@ -6,18 +6,7 @@ PY=/usr/bin/python3
 
 # golden NAME FILE: compare FILE with the golden file (UPDATE=1 rewrites it).
 golden() {
-	local name=$1 file=$2
-	if [ "${UPDATE:-}" = 1 ]; then
-		cp "$file" "$GOLDEN/$name"
-		ok "$name updated"
-		return
-	fi
-	if diff -u "$GOLDEN/$name" "$file" >"$TMP/golden.diff" 2>&1; then
-		ok "$name matches the golden file"
-	else
-		not_ok "$name matches the golden file"
-		head -n 40 "$TMP/golden.diff" | sed 's/^/# /'
-	fi
+	golden_files "$1 matches the golden file" "$GOLDEN/$1" "$2"
 }
 
 # jq-like lookup with python: jget FILE EXPR (EXPR in python over `d`)

@@ -52,24 +52,14 @@ for cmdf in "$G"/*.cmd; do
 	else
 		ok "golden $name: two runs give the same bytes"
 	fi
-	bad=
+	pairs=()
 	for p in "${parts[@]}"; do
 		case $p in
-		stdout | stderr | exit) gf=$G/$name.$p ;;
-		*) gf=$G/$name.$(basename "$p") ;;
+		stdout | stderr | exit) pairs+=("$G/$name.$p") ;;
+		*) pairs+=("$G/$name.$(basename "$p")") ;;
 		esac
-		if [ "${UPDATE:-0}" = 1 ]; then
-			cp "$TMP/$name.1/$p" "$gf"
-		fi
-		if ! cmp -s "$gf" "$TMP/$name.1/$p"; then
-			bad="$bad $p"
-			diff -u "$gf" "$TMP/$name.1/$p" | head -20 | sed 's/^/# /'
-		fi
+		pairs+=("$TMP/$name.1/$p")
 	done
-	if [ -z "$bad" ]; then
-		ok "golden $name"
-	else
-		not_ok "golden $name (differs:$bad)"
-	fi
+	golden_files "golden $name" "${pairs[@]}"
 done
 done_testing

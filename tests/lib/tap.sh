@@ -19,6 +19,25 @@ check() { local what=$1; shift; if "$@"; then ok "$what"; else not_ok "$what"; f
 is() {
 	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1"; diag "got:      '$2'" "expected: '$3'"; fi
 }
+# golden_files "what" GOLDEN ACTUAL [GOLDEN ACTUAL ...]: ok when every ACTUAL
+# equals its GOLDEN byte for byte, else not_ok naming those that differ,
+# with their diffs. UPDATE=1 first copies each ACTUAL over its GOLDEN.
+golden_files() {
+	local what=$1 bad= g a
+	shift
+	while [ $# -ge 2 ]; do
+		g=$1 a=$2
+		shift 2
+		if [ "${UPDATE:-0}" = 1 ]; then
+			cp "$a" "$g"
+		fi
+		if ! cmp -s "$g" "$a"; then
+			bad="$bad ${g##*/}"
+			diff -u "$g" "$a" 2>&1 | head -40 | sed 's/^/# /'
+		fi
+	done
+	if [ -z "$bad" ]; then ok "$what"; else not_ok "$what (differs:$bad)"; fi
+}
 # needs_root: skip the whole file (exit 77 semantics) when not root
 needs_root() {
 	if [ "$(id -u)" -ne 0 ]; then

@@ -11,22 +11,7 @@ for cmdf in "$G"/*.cmd; do
 	eval "set -- $(cat "$cmdf")"
 	"$SYSREC" replay "$@" >"$name.out" 2>"$name.err"
 	echo $? >"$name.rc"
-	if [ "${UPDATE:-0}" = 1 ]; then
-		cp "$name.out" "$G/$name.stdout"
-		cp "$name.err" "$G/$name.stderr"
-		cp "$name.rc" "$G/$name.exit"
-	fi
-	bad=
-	for part in stdout:out stderr:err exit:rc; do
-		if ! cmp -s "$G/$name.${part%%:*}" "$name.${part#*:}"; then
-			bad="$bad ${part%%:*}"
-			diff -u "$G/$name.${part%%:*}" "$name.${part#*:}" | head -20 | sed 's/^/# /'
-		fi
-	done
-	if [ -z "$bad" ]; then
-		ok "golden $name"
-	else
-		not_ok "golden $name (differs:$bad)"
-	fi
+	golden_files "golden $name" "$G/$name.stdout" "$name.out" "$G/$name.stderr" "$name.err" \
+		"$G/$name.exit" "$name.rc"
 done
 done_testing
