@@ -7,38 +7,18 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 T=$TOP/samples/demo.trace
-PROTO_DIR=$TOP/formats
-for cmd in zstd protoc od dd; do
-	if ! command -v $cmd >/dev/null; then
-		skip "$cmd not installed"
-		done_testing
-	fi
-done
+. "$(dirname "$0")/stock-lib.sh"
 if [ ! -f "$T" ]; then
 	skip "samples/demo.trace not in the tree"
 	done_testing
 fi
 size=$(stat -c %s "$T")
 
-u32() { # u32 little endian at offset $1 (od prints host order: x86/arm64)
-	dd if="$T" bs=1 skip="$1" count=4 status=none | od -A n -t u4 | tr -d ' '
-}
-decode() { # the Frame at offset $1, as protoc text
-	dd if="$T" bs=1 skip=$(($1 + 8)) count="$(u32 "$1")" status=none | zstd -dc |
-		protoc --decode=sysrec.Frame -I "$PROTO_DIR" "$PROTO_DIR/sysrec.proto"
-}
 
 is "preamble: magic and version 1.0" "$(od -A n -t x1 -N 12 "$T" | tr -d ' \n')" "895359535245430a01000000"
-offs=()
-off=16
-while [ $off -lt "$size" ]; do
-	len=$(u32 $off)
-	[ "$len" -eq 0 ] && break
-	offs+=("$off")
-	off=$((off + 8 + len))
-done
-is "the frames end at the 16-byte trailer" "$((off + 16))" "$size"
-is "trailer magic" "$(dd if="$T" bs=1 skip=$((off + 4)) count=4 status=none)" "SRIX"
+walk_frames
+is "the frames end at the 16-byte trailer" "$((trailer + 16))" "$size"
+is "trailer magic" "$(dd if="$T" bs=1 skip=$((trailer + 4)) count=4 status=none)" "SRIX"
 
 hdr=$(decode "${offs[0]}")
 is "protoc decodes frame 0" "$?" 0

@@ -5,15 +5,8 @@
 . "$(dirname "$0")/../lib/tap.sh"
 
 TOOL=$TOP/build/tools/trace_tool
-PROTO_DIR=$TOP/formats
 T=$TMP/t.sysrec
-
-for cmd in zstd protoc od dd; do
-	if ! command -v $cmd >/dev/null; then
-		skip "$cmd not installed"
-		done_testing
-	fi
-done
+. "$(dirname "$0")/stock-lib.sh"
 if [ ! -x "$TOOL" ]; then
 	not_ok "build/tools/trace_tool is built (make all)"
 	done_testing
@@ -22,28 +15,10 @@ fi
 "$TOOL" gen "$T" 7 300 40 || not_ok "generate a trace"
 size=$(stat -c %s "$T")
 
-u32() { # u32 little endian at offset $1 (od prints host order: we are on x86/arm64)
-	dd if="$T" bs=1 skip="$1" count=4 status=none | od -A n -t u4 | tr -d ' '
-}
-payload() { # payload of the frame at offset $1
-	dd if="$T" bs=1 skip=$(($1 + 8)) count="$(u32 "$1")" status=none
-}
-decode() { # decompressed Frame at offset $1, as protoc text
-	payload "$1" | zstd -dc | protoc --decode=sysrec.Frame -I "$PROTO_DIR" "$PROTO_DIR/sysrec.proto"
-}
 
 is "preamble bytes" "$(od -A n -t x1 -N 16 "$T" | tr -d ' \n')" "895359535245430a0100000000000000"
 
-# walk the frames by their lengths
-offs=()
-off=16
-while :; do
-	len=$(u32 $off)
-	[ "$len" -eq 0 ] && break
-	offs+=("$off")
-	off=$((off + 8 + len))
-done
-trailer=$off
+walk_frames
 is "the trailer is the last 16 bytes" "$((trailer + 16))" "$size"
 is "trailer magic" "$(dd if="$T" bs=1 skip=$((trailer + 4)) count=4 status=none)" "SRIX"
 index_off=$(dd if="$T" bs=1 skip=$((trailer + 8)) count=8 status=none | od -A n -t u8 | tr -d ' ')
