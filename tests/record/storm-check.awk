@@ -11,6 +11,17 @@ function bad(kind, msg) {
 	}
 }
 
+# Call number `it` of worker `th`, made by thread `tid`: in its own thread
+# and the next in NEXT's count; COUNT counts them.
+function in_turn(what, unit, next_, count) {
+	if (!(tid in idx) || idx[tid] != th) {
+		bad(what, "foreign thread " th ": " $0)
+	} else if (it != next_[tid] + 0) {
+		bad(what, unit " " it " expected " next_[tid] + 0 ": " $0)
+	}
+	next_[tid] = it + 1; count[tid]++
+}
+
 FNR == NR {
 	split($0, w, " ")
 	if (w[1] == "T" && w[2] >= 0) {
@@ -56,19 +67,9 @@ $1 == "SC" {
 		bad("ret", $0)
 	}
 	if (kind == 1) {        # worker main loop
-		if (!(tid in idx) || idx[tid] != th) {
-			bad("main", "foreign thread " th ": " $0)
-		} else if (it != nmain[tid] + 0) {
-			bad("main", "iteration " it " expected " nmain[tid] + 0 ": " $0)
-		}
-		nmain[tid] = it + 1; cmain[tid]++
+		in_turn("main", "iteration", nmain, cmain)
 	} else if (kind == 2) { # signal handler
-		if (!(tid in idx) || idx[tid] != th) {
-			bad("handler", "foreign thread " th ": " $0)
-		} else if (it != nh[tid] + 0) {
-			bad("handler", "call " it " expected " nh[tid] + 0 ": " $0)
-		}
-		nh[tid] = it + 1; ch[tid]++
+		in_turn("handler", "call", nh, ch)
 	} else if (kind == 3) { # short thread
 		s = int(it / 256); it = it % 256
 		if (tid in sof && sof[tid] != s) {
