@@ -164,8 +164,7 @@ static int fill_nr_info(enum sr_abi abi, bool native, char **tok, int ntok, bool
 
 		if (*end || end == tok[i] || nr >= SRB_MAX_NR) {
 			/* a name of the other ABI only (e.g. socketcall) is fine */
-			if (!native || sr_syscall_by_name(sr_abi_native(), tok[i]) ||
-			    sr_syscall_by_name(SR_ABI_I386, tok[i])) {
+			if (!native || sr_syscall_by_name(SR_ABI_I386, tok[i])) {
 				continue;
 			}
 			return cli_bad_arg("--syscalls", tok[i], SYSCALLS_WHAT);

@@ -163,8 +163,8 @@ static __always_inline __u64 wake_flags(void)
 	return BPF_RB_NO_WAKEUP;
 }
 
-/* The state of T when it is traced, else NULL; *FAILED when it should be
- * traced but its state could not be made. */
+/* The state of T when it is traced, else NULL; *FAILED (when FAILED is not
+ * NULL) says whether it should be traced but its state could not be made. */
 static __always_inline struct srb_task *task_state(struct task_struct *t, bool *failed)
 {
 	if (mode == SRB_MODE_PIDS) {
@@ -179,7 +179,9 @@ static __always_inline struct srb_task *task_state(struct task_struct *t, bool *
 	}
 	struct srb_task *e = bpf_task_storage_get(&tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 
-	*failed = !e; /* out of memory for a task that should be traced */
+	if (failed) {
+		*failed = !e; /* out of memory for a task that should be traced */
+	}
 	return e;
 }
 
@@ -520,7 +522,7 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 		 * counted for a traced task (-1 is a call a tracer skipped). */
 		if (trace_all && (__u64)id <= 0xffffffffull) {
 			t = bpf_get_current_task_btf();
-			if (task_state(t, &failed)) {
+			if (task_state(t, NULL)) {
 				count_drop(SRB_DROP_BADNR);
 			}
 		}
@@ -615,7 +617,6 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	struct srb_batch_slot *slot = cpu_slot();
-	bool failed = false; /* counted at entry */
 	struct task_struct *t;
 	struct srb_task *e;
 	__u64 now;
@@ -641,7 +642,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		}
 	}
 	t = bpf_get_current_task_btf();
-	e = task_state(t, &failed);
+	e = task_state(t, NULL); /* a failure was counted at entry */
 	if (!e) {
 		return 0;
 	}
@@ -807,7 +808,6 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	bool failed = false;
 	struct srb_task *e;
 	struct srb_exec *r;
 	unsigned long as, ae;
@@ -815,7 +815,7 @@ int BPF_PROG(sched_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 
 	/* Exec changes a thread's tid (de_thread) and ends PREEXEC. */
 	task_gen_bump();
-	e = task_state(p, &failed);
+	e = task_state(p, NULL);
 	if (!e) {
 		return 0;
 	}
