@@ -15,6 +15,36 @@ uint32_t cs_set_size(const struct cs_set *s)
 	return n;
 }
 
+int cs_open_add_slow(struct cs_open *s, uint32_t id)
+{
+	if (!s->more) {
+		s->more = calloc(1, sizeof(*s->more));
+		if (!s->more) {
+			return -1;
+		}
+	}
+	cs_set_add(s->more, id);
+	return 0;
+}
+
+void cs_open_get(const struct cs_open *s, struct cs_set *out)
+{
+	if (s->more) {
+		*out = *s->more;
+	} else {
+		memset(out, 0, sizeof(*out));
+	}
+	for (int i = 0; i < CS_OPEN_WORDS; i++) {
+		out->w[i] |= s->w[i];
+	}
+}
+
+void cs_open_clear(struct cs_open *s)
+{
+	free(s->more);
+	memset(s, 0, sizeof(*s));
+}
+
 static uint64_t set_hash(const struct cs_set *s)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull;

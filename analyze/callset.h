@@ -31,6 +31,38 @@ static inline int cs_set_has(const struct cs_set *s, uint32_t id)
 
 uint32_t cs_set_size(const struct cs_set *s);
 
+/*
+ * A set being filled call by call, for a segment still running. Dense ids
+ * follow first sight, so a process's calls nearly all have small ids: those
+ * below CS_OPEN_BITS live in place and the full bitset is allocated only on
+ * the first larger id. Every process of a trace may have a segment open at
+ * once (a trace need not say when a process ends), so this keeps them small.
+ */
+#define CS_OPEN_WORDS 2
+#define CS_OPEN_BITS (CS_OPEN_WORDS * 64)
+
+struct cs_open {
+	uint64_t w[CS_OPEN_WORDS];
+	struct cs_set *more; /* NULL until an id >= CS_OPEN_BITS is added */
+};
+
+int cs_open_add_slow(struct cs_open *s, uint32_t id);
+
+/* Add ID; -1 when out of memory. */
+static inline int cs_open_add(struct cs_open *s, uint32_t id)
+{
+	if (id < CS_OPEN_BITS) {
+		s->w[id >> 6] |= 1ull << (id & 63);
+		return 0;
+	}
+	return cs_open_add_slow(s, id);
+}
+
+/* The whole set into OUT. */
+void cs_open_get(const struct cs_open *s, struct cs_set *out);
+/* Empty S, releasing its memory. */
+void cs_open_clear(struct cs_open *s);
+
 /* Open-addressing table of sets with their counts; count 0 = empty slot. */
 struct cs_entry {
 	struct cs_set set;

@@ -153,7 +153,7 @@ struct ng_seq {
 	ng_key key;
 	uint64_t len;
 	struct ng_profile *prof;
-	struct cs_set *set; /* of the process's program segment, shared by its threads */
+	struct cs_open *set; /* of the process's program segment, shared by its threads */
 };
 
 /* Move every pending count of the model's profiles into their tables. */
@@ -169,8 +169,10 @@ static inline int ng_train_call(struct ng_model *m, struct ng_seq *s, uint32_t n
 	}
 	s->key = ng_key_push(s->key, id, mask);
 	s->len++;
-	cs_set_add(s->set, id);
 	p->calls++;
+	if (cs_open_add(s->set, id) < 0) {
+		return -1;
+	}
 
 	uint64_t lo = (uint64_t)s->key, hi = (uint64_t)(s->key >> 64);
 	struct ng_slot *c = &p->pending[ng_hash(s->key) & (NG_PENDING - 1)];

@@ -31,14 +31,14 @@ struct thread {
 	struct ng_scorer *sc;
 	struct se_proc *res;
 	bool last_seen;
-	struct cs_set *set; /* of the process's open segment */
+	struct cs_open *set; /* of the process's open segment */
 	uint32_t recent[NG_MAX_N]; /* syscall numbers of the last n calls, ring by len */
 };
 
 struct se_segment {
 	const struct cs_table *sets; /* of the segment's profile; NULL = none open */
 	uint32_t gen;
-	struct cs_set set;
+	struct cs_open set;
 };
 
 struct se_engine {
@@ -61,6 +61,15 @@ struct se_engine {
 	struct ng_table unknown;
 	uint32_t next_unknown;
 };
+
+static void segment_free(struct se_proc *r)
+{
+	if (r->seg) {
+		cs_open_clear(&r->seg->set);
+	}
+	free(r->seg);
+	r->seg = NULL;
+}
 
 double se_value(const struct se_stats *st, enum se_score which)
 {
@@ -123,7 +132,7 @@ void se_free(struct se_engine *e)
 	cs_table_free(&e->all_prof.sets);
 	ng_table_free(&e->unknown);
 	for (size_t i = 0; i < e->nproc; i++) {
-		free(e->proc[i]->seg);
+		segment_free(e->proc[i]);
 		free(e->proc[i]->comm);
 		free(e->proc[i]->label);
 		free(e->proc[i]->source);
@@ -338,13 +347,16 @@ static void segment_end(const struct se_engine *e, struct se_proc *r)
 		return;
 	}
 	if (e->m->callsets) {
-		double d = cs_table_distance(g->sets, &g->set);
+		struct cs_set set;
+		double d;
 
+		cs_open_get(&g->set, &set);
+		d = cs_table_distance(g->sets, &set);
 		if (d > r->st.callset) {
 			r->st.callset = d;
 		}
 	}
-	memset(&g->set, 0, sizeof(g->set));
+	cs_open_clear(&g->set);
 	g->sets = NULL;
 }
 
@@ -498,7 +510,10 @@ int se_file(struct se_engine *e, const char *path)
 
 		cur->key = ng_key_push(cur->key, id, e->mask);
 		cur->recent[cur->len % n] = ev.sc.nr;
-		cs_set_add(cur->set, set_id(e, id, ev.sc.nr));
+		if (cs_open_add(cur->set, set_id(e, id, ev.sc.nr)) < 0) {
+			cli_err("out of memory");
+			goto out;
+		}
 		double s = ng_scorer_window(cur->sc, cur->key, &seen);
 		rs->calls++;
 		rs->nll_sum += s;
@@ -551,8 +566,7 @@ out:
 		const struct se_stats *ps = &e->proc[i]->st;
 
 		segment_end(e, e->proc[i]); /* the segments still open */
-		free(e->proc[i]->seg);
-		e->proc[i]->seg = NULL;
+		segment_free(e->proc[i]);
 		f->calls += ps->calls;
 		f->windows += ps->windows;
 		f->mismatches += ps->mismatches;

@@ -18,7 +18,7 @@ struct thread {
 struct segment {
 	struct ng_profile *prof; /* NULL until the first call */
 	uint32_t gen;
-	struct cs_set set;
+	struct cs_open set;
 };
 
 struct trainer {
@@ -71,14 +71,22 @@ double trainer_cpu_seconds(const struct trainer *t)
 /* The segment's call set joins its profile's sets. */
 static int segment_end(struct segment *g)
 {
+	struct cs_set set;
+
 	if (!g->prof) {
 		return 0;
 	}
-	if (cs_table_add(&g->prof->sets, &g->set, 1) < 0) {
-		return -1;
+	cs_open_get(&g->set, &set);
+	cs_open_clear(&g->set);
+	return cs_table_add(&g->prof->sets, &set, 1);
+}
+
+static void segment_free(void *g)
+{
+	if (g) {
+		cs_open_clear(&((struct segment *)g)->set);
 	}
-	memset(&g->set, 0, sizeof(g->set));
-	return 0;
+	free(g);
 }
 
 /* Start a new sequence for thread TH of process P. */
@@ -210,6 +218,6 @@ out:
 	t->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
 	pt_threads_free(&tids);
-	pt_free(&procs, free);
+	pt_free(&procs, segment_free);
 	return rc;
 }

@@ -123,6 +123,15 @@ is "callset threshold message" "$(cat thr.err)" "sysrec analyze score: 1 process
 "$SYSREC" analyze score --model ab.model --score callset --threshold 0.7 u.sysrec >/dev/null
 is "--threshold 0.7 on callset: exit 0" "$?" 0
 
+# more distinct syscalls than an open set keeps in place (ids >= 128)
+{ echo 'proc 110 1 big'; echo "seq 110 110 1000 1000 $(seq -s ' ' 0 199)"; } | mk w
+{ echo 'proc 111 1 big'; echo 'proc 112 1 big'
+  echo "seq 111 111 1000 1000 $(seq -s ' ' 199 -1 0)"; echo "seq 112 112 1000 1000 $(seq -s ' ' 0 189)"; } | mk wt
+"$SYSREC" analyze train -q -n 2 -o w.model w.sysrec
+"$SYSREC" analyze score --format json --model w.model wt.sysrec >w.json
+is "200 distinct calls: the same set 0, 190 of them 1 - 190/200" \
+	"$(js w.json "[($P)[q]['callset'] for q in (111, 112)]")" "[0, 0.05]"
+
 # a model written before call sets (kept from an older sysrec): n-gram
 # scores as before, callset refused with the reason
 OLD=$TOP/tests/analyze/data/ab-before-callset.model

@@ -12,8 +12,9 @@
 /* One process segment of program PROG making calls NR. */
 static void train_seq(struct ng_model *m, const char *prog, const uint32_t *nr, size_t len)
 {
-	struct cs_set set = { { 0 } };
-	struct ng_seq s = { 0, 0, ng_model_profile(m, prog), &set };
+	struct cs_open open = { { 0 } };
+	struct cs_set set;
+	struct ng_seq s = { 0, 0, ng_model_profile(m, prog), &open };
 
 	s.prof->sequences++;
 	s.prof->processes++;
@@ -22,6 +23,8 @@ static void train_seq(struct ng_model *m, const char *prog, const uint32_t *nr, 
 		ng_train_call(m, &s, nr[i], ng_key_mask(m->n));
 	}
 	m->calls += len;
+	cs_open_get(&open, &set);
+	cs_open_clear(&open);
 	cs_table_add(&s.prof->sets, &set, 1);
 	ng_model_flush(m);
 }
@@ -114,6 +117,18 @@ static void test_callsets(void)
 	cs_set_add(&unk2, m->nsyms + 1);
 	tap_ok(fabs(cs_table_distance(&p->sets, &unk2) - 2.0 / 3) < 1e-12,
 	       "{0,unknown,other unknown}: best {0} 1/3, 2/3");
+	struct cs_open big = { { 0 } };
+	struct cs_set got;
+	const uint32_t ids[] = { 3, 127, 128, 700, 1023 };
+	for (int i = 0; i < 5; i++) {
+		cs_open_add(&big, ids[i]);
+	}
+	cs_open_get(&big, &got);
+	tap_ok(big.more && cs_set_size(&got) == 5 && cs_set_has(&got, 127) && cs_set_has(&got, 128) &&
+	       cs_set_has(&got, 1023) && !cs_set_has(&got, 129),
+	       "an open set keeps ids below 128 in place, the rest in its bitset: 5 elements");
+	cs_open_clear(&big);
+	tap_ok(!big.more && !big.w[0] && !big.w[1], "cleared open set is empty");
 	struct cs_table none = { 0 };
 	tap_ok(cs_table_distance(&none, SET(m, 1)) == 1.0, "no training sets: distance 1");
 	free(b2);
