@@ -33,8 +33,8 @@ static void usage(FILE *f)
 		"      --normal-label GLOB processes of the FILE... operands whose label\n"
 		"      --attack-label GLOB matches (e.g. validation, 'attack:*') are normal/attack;\n"
 		"                          others are left out\n"
-		"      --score NAME        evaluate only this score: stide, lfc or nll\n"
-		"                          (default: all, one row each)\n"
+		"      --score NAME        evaluate this score: stide, lfc, nll or callset;\n"
+		"                          repeatable (default: all the model has, one row each)\n"
 		"      --roc FILE          write the ROC curve(s) as CSV: score,threshold,far,dr\n"
 		"      --bootstrap N       resamples for the interval (default 1000, 0 = none)\n"
 		"      --seed S            bootstrap seed (default 1)\n"
@@ -151,7 +151,7 @@ int cmd_analyze_eval(int argc, char **argv)
 			NEED_ARG();
 			int s = se_score_by_name(v);
 			if (s < 0) {
-				rc = cli_bad_arg("--score", v, "stide, lfc or nll");
+				rc = cli_bad_arg("--score", v, "stide, lfc, nll or callset");
 				goto out;
 			}
 			which[nwhich++ % SE_SCORE_COUNT] = s;
@@ -202,11 +202,6 @@ int cmd_analyze_eval(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (!nwhich) {
-		for (int s = 0; s < SE_SCORE_COUNT; s++) {
-			which[nwhich++] = s;
-		}
-	}
 	if (nwhich > SE_SCORE_COUNT) {
 		nwhich = SE_SCORE_COUNT;
 	}
@@ -214,6 +209,19 @@ int cmd_analyze_eval(int argc, char **argv)
 	if (!m) {
 		cli_trace_error(model, &err);
 		goto out;
+	}
+	for (int k = 0; k < nwhich; k++) {
+		if (!se_available(m, which[k])) {
+			se_err_unavailable(model, which[k]);
+			goto out;
+		}
+	}
+	if (!nwhich) {
+		for (int s = 0; s < SE_SCORE_COUNT; s++) {
+			if (se_available(m, s)) {
+				which[nwhich++] = s;
+			}
+		}
 	}
 	e = se_new(m, 0);
 	if (!e) {
@@ -307,14 +315,14 @@ int cmd_analyze_eval(int argc, char **argv)
 		printf("model %s (n=%u): %zu normal, %zu attack traces; %" PRIu64
 		       " syscalls read and scored in %.2fs CPU (%.1fM/s per core)\n", model, m->n, n0, n1, se_calls(e), secs,
 		       secs > 0 ? se_calls(e) / secs / 1e6 : 0.0);
-		printf("%-6s %-24s %7s %7s %7s %9s\n", "score", "AUC [95% CI]", "DR@1%", "DR@5%",
+		printf("%-7s %-24s %7s %7s %7s %9s\n", "score", "AUC [95% CI]", "DR@1%", "DR@5%",
 		       "DR@10%", "FAR@90%DR");
 		for (int k = 0; k < nwhich; k++) {
 			const struct ev_result *r = &res[k];
 			char auc[64];
 
 			snprintf(auc, sizeof(auc), "%.4f [%.4f, %.4f]", r->auc, r->auc_lo, r->auc_hi);
-			printf("%-6s %-24s %6.1f%% %6.1f%% %6.1f%% %8.1f%%\n", se_score_names[which[k]], auc,
+			printf("%-7s %-24s %6.1f%% %6.1f%% %6.1f%% %8.1f%%\n", se_score_names[which[k]], auc,
 			       100 * r->dr_at_far[0], 100 * r->dr_at_far[1], 100 * r->dr_at_far[2],
 			       100 * r->far_at_dr90);
 		}

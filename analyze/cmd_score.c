@@ -2,6 +2,7 @@
 /* sysrec analyze score: how unlike its training is each trace and process. */
 #include <getopt.h>
 #include <inttypes.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,9 +31,16 @@ static void usage(FILE *f)
 		"  lfc     locality frame count: most mismatches among %d consecutive windows\n"
 		"  nll     mean surprisal, bits per call: -log2 P(call | previous n-1 calls)\n"
 		"          under an interpolated Kneser-Ney model over orders 1..n\n"
+		"  callset 1 - the highest Jaccard similarity |A and B| / |A or B| between\n"
+		"          the set A of distinct syscalls a process made while it ran a\n"
+		"          program and the set B of a training process of that profile;\n"
+		"          0 when training saw exactly these calls. A process has the worst\n"
+		"          of its programs', a file the worst of its processes' (\"-\" or\n"
+		"          null when the model predates call sets: retrain it)\n"
 		"\n"
 		"  -m, --model MODEL    model file\n"
-		"      --score NAME     score that --threshold applies to (default nll)\n"
+		"      --score NAME     score that --threshold applies to: stide, lfc, nll\n"
+		"                       (default) or callset\n"
 		"  -t, --threshold X    exit 1 when any process's score is above X\n"
 		"  -f, --format FMT     text (default) or json\n"
 		"  -k, --top K          list the K most surprising windows (default 10, 0 = none),\n"
@@ -105,6 +113,11 @@ static void text_stats(const struct se_stats *st)
 {
 	printf("%10" PRIu64 " %9.4f %4u %8.3f", st->calls, se_value(st, SE_SCORE_STIDE), st->lfc,
 	       se_value(st, SE_SCORE_NLL));
+	if (isnan(st->callset)) {
+		printf(" %8s", "-");
+	} else {
+		printf(" %8.4f", st->callset);
+	}
 }
 
 static void json_stats(const struct se_stats *st)
@@ -114,6 +127,8 @@ static void json_stats(const struct se_stats *st)
 	json_num(stdout, se_value(st, SE_SCORE_STIDE));
 	printf(",\"lfc\":%u,\"nll\":", st->lfc);
 	json_num(stdout, se_value(st, SE_SCORE_NLL));
+	printf(",\"callset\":");
+	json_num(stdout, st->callset);
 	printf(",\"unknown_program_calls\":%" PRIu64, st->unknown_program_calls);
 }
 
@@ -157,7 +172,7 @@ int cmd_analyze_score(int argc, char **argv)
 		case OPT_SCORE:
 			which = se_score_by_name(optarg);
 			if (which < 0) {
-				return cli_bad_arg("--score", optarg, "stide, lfc or nll");
+				return cli_bad_arg("--score", optarg, "stide, lfc, nll or callset");
 			}
 			break;
 		case 'f':
@@ -194,6 +209,10 @@ int cmd_analyze_score(int argc, char **argv)
 	if (!m) {
 		cli_trace_error(model, &err);
 		return 1;
+	}
+	if (has_threshold && !se_available(m, which)) {
+		se_err_unavailable(model, which);
+		goto out;
 	}
 	for (int i = optind; i < argc; i++) {
 		if (!strcmp(argv[i], "-")) {
@@ -239,8 +258,8 @@ int cmd_analyze_score(int argc, char **argv)
 			json_stats(fs);
 			printf(",\"processes\":[");
 		} else {
-			printf("%s:\n%-8s %-16s %-16s %10s %9s %4s %8s\n", argv[i], "pid", "comm",
-			       "profile", "calls", "stide", "lfc", "nll");
+			printf("%s:\n%-8s %-16s %-16s %10s %9s %4s %8s %8s\n", argv[i], "pid", "comm",
+			       "profile", "calls", "stide", "lfc", "nll", "callset");
 			printf("%-8s %-16s %-16s ", "all", "", "");
 			text_stats(fs);
 			putchar('\n');

@@ -20,6 +20,18 @@ struct win {
 
 static uint32_t sort_n;
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void sort_u32(uint32_t *v, size_t n)
+{
+	qsort(v, n, sizeof(*v), cmp_u32);
+}
+
 static int cmp_win(const void *a, const void *b)
 {
 	const struct win *x = a, *y = b;
@@ -32,10 +44,33 @@ static int cmp_win(const void *a, const void *b)
 	return 0;
 }
 
+struct setrow {
+	uint32_t *sym; /* ascending */
+	uint32_t size;
+	uint64_t count;
+};
+
+/* Lexicographic on the ascending symbol lists; a proper prefix comes first. */
+static int cmp_setrow(const void *a, const void *b)
+{
+	const struct setrow *x = a, *y = b;
+	uint32_t n = x->size < y->size ? x->size : y->size;
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (x->sym[i] != y->sym[i]) {
+			return x->sym[i] < y->sym[i] ? -1 : 1;
+		}
+	}
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
 static void pb_free(Sysrec__Model *pm)
 {
 	for (size_t i = 0; i < pm->n_profiles; i++) {
 		if (pm->profiles[i]) {
+			free(pm->profiles[i]->set_sizes);
+			free(pm->profiles[i]->set_symbols);
+			free(pm->profiles[i]->set_counts);
 			free(pm->profiles[i]->symbols);
 			free(pm->profiles[i]->counts);
 			free(pm->profiles[i]);
@@ -97,6 +132,61 @@ out:
 	return rc;
 }
 
+/* The profile's call sets in canonical order, as syscall symbols (s = nr + 1). */
+static int fill_sets(const struct ng_model *m, const struct ng_profile *p, Sysrec__Profile *pp)
+{
+	size_t ns = p->sets.len, nsym = 0, k = 0;
+	struct setrow *row = malloc((ns ? ns : 1) * sizeof(*row));
+	uint32_t *sym, *pos;
+	int rc = -1;
+
+	for (size_t j = 0; j < p->sets.cap; j++) {
+		nsym += p->sets.e[j].count ? p->sets.e[j].size : 0;
+	}
+	sym = malloc((nsym ? nsym : 1) * sizeof(*sym));
+	pp->set_sizes = malloc((ns ? ns : 1) * sizeof(*pp->set_sizes));
+	pp->set_counts = malloc((ns ? ns : 1) * sizeof(*pp->set_counts));
+	pp->set_symbols = malloc((nsym ? nsym : 1) * sizeof(*pp->set_symbols));
+	if (!row || !sym || !pp->set_sizes || !pp->set_counts || !pp->set_symbols) {
+		goto out;
+	}
+	pos = sym;
+	for (size_t j = 0; j < p->sets.cap; j++) {
+		const struct cs_entry *e = &p->sets.e[j];
+
+		if (!e->count) {
+			continue;
+		}
+		row[k].sym = pos;
+		row[k].size = e->size;
+		row[k].count = e->count;
+		for (uint32_t id = 0; id < m->nsyms; id++) {
+			if (cs_set_has(&e->set, id)) {
+				*pos++ = id_to_sym(m, id);
+			}
+		}
+		/* dense ids follow first sight, symbols the syscall numbers */
+		sort_u32(row[k].sym, row[k].size);
+		k++;
+	}
+	qsort(row, k, sizeof(*row), cmp_setrow);
+	pos = pp->set_symbols;
+	for (size_t i = 0; i < k; i++) {
+		memcpy(pos, row[i].sym, row[i].size * sizeof(*pos));
+		pos += row[i].size;
+		pp->set_sizes[i] = row[i].size;
+		pp->set_counts[i] = row[i].count;
+	}
+	pp->n_set_sizes = k;
+	pp->n_set_counts = k;
+	pp->n_set_symbols = nsym;
+	rc = 0;
+out:
+	free(sym);
+	free(row);
+	return rc;
+}
+
 static enum sr_status nomem(struct sr_error *err)
 {
 	if (err) {
@@ -124,6 +214,7 @@ static int build_pb(struct ng_model *m, Sysrec__Model *pm)
 	pm->traces = m->traces;
 	pm->calls = m->calls;
 	pm->sequences = m->sequences;
+	pm->callsets = m->callsets;
 	pm->n_sources = m->nsources;
 	pm->sources = m->sources;
 	pm->n_syscall_names = m->nnames;
@@ -142,7 +233,8 @@ static int build_pb(struct ng_model *m, Sysrec__Model *pm)
 		}
 		pm->n_profiles = i + 1;
 		sysrec__profile__init(pm->profiles[i]);
-		if (fill_profile(m, m->prof[i], pm->profiles[i]) < 0) {
+		if (fill_profile(m, m->prof[i], pm->profiles[i]) < 0 ||
+		    (m->callsets && fill_sets(m, m->prof[i], pm->profiles[i]) < 0)) {
 			return -1;
 		}
 	}
@@ -177,6 +269,42 @@ enum sr_status model_save(struct ng_model *m, const char *path, struct sr_error 
 	return st;
 }
 
+/* The profile's call sets into P; NULL, or why they cannot be used. */
+static const char *read_sets(struct ng_model *m, const Sysrec__Profile *pp, struct ng_profile *p)
+{
+	size_t pos = 0;
+
+	if (pp->n_set_sizes != pp->n_set_counts) {
+		return "profile has a different number of call set sizes and counts";
+	}
+	for (size_t i = 0; i < pp->n_set_sizes; i++) {
+		struct cs_set set = { { 0 } };
+
+		if (!pp->set_counts[i]) {
+			return "call set with a zero count";
+		}
+		if (pp->set_sizes[i] > pp->n_set_symbols - pos) {
+			return "call sets hold more symbols than the profile has";
+		}
+		for (uint32_t q = 0; q < pp->set_sizes[i]; q++) {
+			uint32_t s = pp->set_symbols[pos++];
+			uint32_t id = s ? ng_model_id(m, s - 1) : NG_UNK;
+
+			if (id == NG_UNK) {
+				return s ? "too many distinct syscalls" : "call set holds symbol 0";
+			}
+			cs_set_add(&set, id);
+		}
+		if (cs_table_add(&p->sets, &set, pp->set_counts[i]) < 0) {
+			return "out of memory";
+		}
+	}
+	if (pos != pp->n_set_symbols) {
+		return "call sets hold fewer symbols than the profile has";
+	}
+	return NULL;
+}
+
 static struct ng_model *from_pb(const Sysrec__Model *pm, struct sr_error *err)
 {
 	struct ng_model *m = NULL;
@@ -193,6 +321,7 @@ static struct ng_model *from_pb(const Sysrec__Model *pm, struct sr_error *err)
 	m->traces = pm->traces;
 	m->calls = pm->calls;
 	m->sequences = pm->sequences;
+	m->callsets = pm->callsets;
 	if (ng_model_add_names(m, pm->syscall_names, pm->n_syscall_names) < 0) {
 		goto bad;
 	}
@@ -238,6 +367,11 @@ static struct ng_model *from_pb(const Sysrec__Model *pm, struct sr_error *err)
 				goto bad;
 			}
 		}
+		why = read_sets(m, pp, p);
+		if (why) {
+			goto bad;
+		}
+		why = "out of memory";
 	}
 	return m;
 bad:

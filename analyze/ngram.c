@@ -117,6 +117,7 @@ struct ng_model *ng_model_new(uint32_t n, const char *abi, const char *group_by)
 	}
 	m->n = n;
 	m->nsyms = NG_FIRST_ID;
+	m->callsets = true;
 	m->abi = strdup(abi ? abi : "");
 	m->group_by = strdup(group_by ? group_by : "comm");
 	if (!m->abi || !m->group_by) {
@@ -133,6 +134,7 @@ void ng_model_free(struct ng_model *m)
 	}
 	for (size_t i = 0; i < m->nprof; i++) {
 		ng_table_free(&m->prof[i]->grams);
+		cs_table_free(&m->prof[i]->sets);
 		free(m->prof[i]->pending);
 		free(m->prof[i]->name);
 		free(m->prof[i]);
@@ -339,6 +341,7 @@ int ng_model_merge(struct ng_model *dst, const struct ng_model *src)
 	dst->traces += src->traces;
 	dst->calls += src->calls;
 	dst->sequences += src->sequences;
+	dst->callsets = dst->callsets && src->callsets;
 	for (size_t i = 0; i < src->nprof; i++) {
 		const struct ng_profile *sp = src->prof[i];
 		struct ng_profile *dp = ng_model_profile(dst, sp->name);
@@ -360,6 +363,22 @@ int ng_model_merge(struct ng_model *dst, const struct ng_model *src)
 				nk = ng_key_push(nk, map[ng_key_sym(k, src->n, q)], mask);
 			}
 			if (ng_table_add(&dp->grams, nk, s->val) < 0) {
+				return -1;
+			}
+		}
+		for (size_t j = 0; j < sp->sets.cap; j++) {
+			const struct cs_entry *se = &sp->sets.e[j];
+			struct cs_set ns = { { 0 } };
+
+			if (!se->count) {
+				continue;
+			}
+			for (uint32_t id = 0; id < src->nsyms; id++) {
+				if (cs_set_has(&se->set, id)) {
+					cs_set_add(&ns, map[id]);
+				}
+			}
+			if (cs_table_add(&dp->sets, &ns, se->count) < 0) {
 				return -1;
 			}
 		}

@@ -21,12 +21,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "callset.h"
+
 #define NG_BITS 10
 #define NG_MAX_N 12 /* 12 * NG_BITS <= 128 */
 #define NG_MAX_SYMS (1u << NG_BITS)
 #define NG_BOS 0u
 #define NG_UNK 1u
 #define NG_FIRST_ID 2u
+
+_Static_assert(CS_WORDS * 64 == NG_MAX_SYMS, "a call set has one bit per dense id");
 
 typedef unsigned __int128 ng_key;
 
@@ -78,6 +82,7 @@ struct ng_profile {
 	uint64_t processes; /* processes that contributed */
 	struct ng_table grams;
 	struct ng_slot *pending; /* NG_PENDING slots, val 0 = free */
+	struct cs_table sets;    /* distinct-call sets of its program segments */
 };
 
 struct ng_model {
@@ -100,6 +105,9 @@ struct ng_model {
 	size_t nsources, sources_cap;
 	struct ng_profile **prof;
 	size_t nprof, prof_cap;
+	/* profiles hold call sets; false for a file written before sysrec kept
+	 * them, and for any merge with such a file */
+	bool callsets;
 };
 
 struct ng_model *ng_model_new(uint32_t n, const char *abi, const char *group_by);
@@ -145,6 +153,7 @@ struct ng_seq {
 	ng_key key;
 	uint64_t len;
 	struct ng_profile *prof;
+	struct cs_open *set; /* of the process's program segment, shared by its threads */
 };
 
 /* Move every pending count of the model's profiles into their tables. */
@@ -161,6 +170,9 @@ static inline int ng_train_call(struct ng_model *m, struct ng_seq *s, uint32_t n
 	s->key = ng_key_push(s->key, id, mask);
 	s->len++;
 	p->calls++;
+	if (cs_open_add(s->set, id) < 0) {
+		return -1;
+	}
 
 	uint64_t lo = (uint64_t)s->key, hi = (uint64_t)(s->key >> 64);
 	struct ng_slot *c = &p->pending[ng_hash(s->key) & (NG_PENDING - 1)];

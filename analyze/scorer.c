@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Trace -> per-thread windows -> per-process stide, LFC and surprisal. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -8,7 +9,7 @@
 #include "proctrack.h"
 #include "scorer.h"
 
-const char *const se_score_names[SE_SCORE_COUNT] = { "stide", "lfc", "nll" };
+const char *const se_score_names[SE_SCORE_COUNT] = { "stide", "lfc", "nll", "callset" };
 
 int se_score_by_name(const char *name)
 {
@@ -30,7 +31,14 @@ struct thread {
 	struct ng_scorer *sc;
 	struct se_proc *res;
 	bool last_seen;
+	struct cs_open *set; /* of the process's open segment */
 	uint32_t recent[NG_MAX_N]; /* syscall numbers of the last n calls, ring by len */
+};
+
+struct se_segment {
+	const struct cs_table *sets; /* of the segment's profile; NULL = none open */
+	uint32_t gen;
+	struct cs_open set;
 };
 
 struct se_engine {
@@ -48,7 +56,20 @@ struct se_engine {
 	size_t nheap;
 	double seconds, cpu_seconds;
 	uint64_t calls;
+	/* syscalls the model does not know -> set ids from m->nsyms on, so
+	 * that each counts as its own element of a call set */
+	struct ng_table unknown;
+	uint32_t next_unknown;
 };
+
+static void segment_free(struct se_proc *r)
+{
+	if (r->seg) {
+		cs_open_clear(&r->seg->set);
+	}
+	free(r->seg);
+	r->seg = NULL;
+}
 
 double se_value(const struct se_stats *st, enum se_score which)
 {
@@ -59,9 +80,22 @@ double se_value(const struct se_stats *st, enum se_score which)
 		return st->lfc;
 	case SE_SCORE_NLL:
 		return st->calls ? st->nll_sum / st->calls : 0.0;
+	case SE_SCORE_CALLSET:
+		return st->callset;
 	default:
 		return 0.0;
 	}
+}
+
+bool se_available(const struct ng_model *m, enum se_score which)
+{
+	return which != SE_SCORE_CALLSET || m->callsets;
+}
+
+void se_err_unavailable(const char *path, enum se_score which)
+{
+	cli_err("%s: the model has no call sets (written by a sysrec from before the callset "
+		"score): retrain it to use --score %s", path, se_score_names[which]);
 }
 
 struct se_engine *se_new(const struct ng_model *m, unsigned topk)
@@ -76,7 +110,8 @@ struct se_engine *se_new(const struct ng_model *m, unsigned topk)
 	e->topk = topk;
 	e->sc = calloc(m->nprof ? m->nprof : 1, sizeof(*e->sc));
 	e->heap = calloc(topk ? topk : 1, sizeof(*e->heap));
-	if (!e->sc || !e->heap) {
+	e->next_unknown = m->nsyms;
+	if (!e->sc || !e->heap || ng_table_init(&e->unknown, 64) < 0) {
 		se_free(e);
 		return NULL;
 	}
@@ -94,7 +129,10 @@ void se_free(struct se_engine *e)
 	free(e->sc);
 	ng_scorer_free(e->all);
 	ng_table_free(&e->all_prof.grams);
+	cs_table_free(&e->all_prof.sets);
+	ng_table_free(&e->unknown);
 	for (size_t i = 0; i < e->nproc; i++) {
+		segment_free(e->proc[i]);
 		free(e->proc[i]->comm);
 		free(e->proc[i]->label);
 		free(e->proc[i]->source);
@@ -232,7 +270,8 @@ static void top_offer(struct se_engine *e, const struct thread *th, const struct
 	}
 }
 
-static struct ng_scorer *scorer_for(struct se_engine *e, const char *program, const char **used)
+static struct ng_scorer *scorer_for(struct se_engine *e, const char *program, const char **used,
+				     const struct cs_table **sets)
 {
 	const struct ng_model *m = e->m;
 
@@ -242,6 +281,7 @@ static struct ng_scorer *scorer_for(struct se_engine *e, const char *program, co
 				e->sc[i] = ng_scorer_new(m, m->prof[i]);
 			}
 			*used = m->prof[i]->name;
+			*sets = &m->prof[i]->sets;
 			return e->sc[i];
 		}
 	}
@@ -258,10 +298,14 @@ static struct ng_scorer *scorer_for(struct se_engine *e, const char *program, co
 					return NULL;
 				}
 			}
+			if (cs_table_merge(&e->all_prof.sets, &m->prof[i]->sets) < 0) {
+				return NULL;
+			}
 		}
 		e->all = ng_scorer_new(m, &e->all_prof);
 	}
 	*used = "*all*";
+	*sets = &e->all_prof.sets;
 	return e->all;
 }
 
@@ -288,24 +332,79 @@ static struct se_proc *proc_result(struct se_engine *e, struct pt_proc *p, size_
 	}
 	r->file = file;
 	r->pid = p->pid;
+	r->st.callset = e->m->callsets ? 0.0 : NAN;
 	e->proc[e->nproc++] = r;
 	p->user = r;
 	return r;
+}
+
+/* Score the process's open segment, if any: the process keeps its worst. */
+static void segment_end(const struct se_engine *e, struct se_proc *r)
+{
+	struct se_segment *g = r->seg;
+
+	if (!g || !g->sets) {
+		return;
+	}
+	if (e->m->callsets) {
+		struct cs_set set;
+		double d;
+
+		cs_open_get(&g->set, &set);
+		d = cs_table_distance(g->sets, &set);
+		if (d > r->st.callset) {
+			r->st.callset = d;
+		}
+	}
+	cs_open_clear(&g->set);
+	g->sets = NULL;
+}
+
+/* Set id of syscall NR: its model id, or one of its own when the model does not know it. */
+static uint32_t set_id(struct se_engine *e, uint32_t id, uint32_t nr)
+{
+	uint64_t v;
+
+	if (id != NG_UNK) {
+		return id;
+	}
+	v = ng_table_get(&e->unknown, nr + 1ull);
+	if (v) {
+		return (uint32_t)v;
+	}
+	/* past 1024 distinct syscalls the rest share the id of "unknown" */
+	if (e->next_unknown >= NG_MAX_SYMS ||
+	    ng_table_add(&e->unknown, nr + 1ull, e->next_unknown) < 0) {
+		return NG_UNK;
+	}
+	return e->next_unknown++;
 }
 
 static int seq_start(struct se_engine *e, struct thread *th, struct pt_proc *p, size_t file,
 		     uint64_t ts)
 {
 	const char *used = NULL;
+	const struct cs_table *sets = NULL;
 	struct se_proc *r = proc_result(e, p, file);
 
 	if (!r) {
 		return -1;
 	}
-	th->sc = scorer_for(e, pt_program(p, e->m->group_by), &used);
+	th->sc = scorer_for(e, pt_program(p, e->m->group_by), &used, &sets);
 	if (!th->sc) {
 		return -1;
 	}
+	if (!r->seg) {
+		r->seg = calloc(1, sizeof(*r->seg));
+		if (!r->seg) {
+			return -1;
+		}
+	} else if (r->seg->gen != p->gen) {
+		segment_end(e, r); /* an exec: a new program, a new segment */
+	}
+	r->seg->sets = sets;
+	r->seg->gen = p->gen;
+	th->set = &r->seg->set;
 	if (!r->profile || strcmp(r->profile, used)) {
 		free(r->profile);
 		r->profile = strdup(used);
@@ -411,6 +510,10 @@ int se_file(struct se_engine *e, const char *path)
 
 		cur->key = ng_key_push(cur->key, id, e->mask);
 		cur->recent[cur->len % n] = ev.sc.nr;
+		if (cs_open_add(cur->set, set_id(e, id, ev.sc.nr)) < 0) {
+			cli_err("out of memory");
+			goto out;
+		}
 		double s = ng_scorer_window(cur->sc, cur->key, &seen);
 		rs->calls++;
 		rs->nll_sum += s;
@@ -457,10 +560,13 @@ out:
 		res->label = p->label ? strdup(p->label) : NULL;
 		res->source = p->source ? strdup(p->source) : NULL;
 	}
+	e->files[file].callset = e->m->callsets ? 0.0 : NAN;
 	for (size_t i = first_proc; i < e->nproc; i++) {
 		struct se_stats *f = &e->files[file];
 		const struct se_stats *ps = &e->proc[i]->st;
 
+		segment_end(e, e->proc[i]); /* the segments still open */
+		segment_free(e->proc[i]);
 		f->calls += ps->calls;
 		f->windows += ps->windows;
 		f->mismatches += ps->mismatches;
@@ -468,6 +574,9 @@ out:
 		f->unknown_program_calls += ps->unknown_program_calls;
 		if (ps->lfc > f->lfc) {
 			f->lfc = ps->lfc;
+		}
+		if (ps->callset > f->callset) {
+			f->callset = ps->callset;
 		}
 	}
 	e->seconds += pt_wall_now() - t0;

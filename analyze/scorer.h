@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Scoring traces against a model (the work of 'sysrec analyze score' and
- * 'eval'): per process, stide mismatches, the locality frame count and the
- * Kneser-Ney surprisal; the most surprising windows overall.
+ * 'eval'): per process, stide mismatches, the locality frame count, the
+ * Kneser-Ney surprisal and the call-set distance; the most surprising
+ * windows overall.
  */
 #ifndef SYSREC_SCORER_H
 #define SYSREC_SCORER_H
@@ -18,6 +19,7 @@ enum se_score {
 	SE_SCORE_STIDE, /* fraction of full windows never seen in training */
 	SE_SCORE_LFC,   /* most mismatches among 20 consecutive windows */
 	SE_SCORE_NLL,   /* mean surprisal, bits per call */
+	SE_SCORE_CALLSET, /* 1 - best Jaccard similarity of the call set to a training one */
 	SE_SCORE_COUNT,
 };
 
@@ -31,6 +33,11 @@ struct se_stats {
 	uint64_t mismatches;
 	uint32_t lfc;
 	double nll_sum;      /* bits */
+	/* the highest over the process's program segments (files: over their
+	 * processes) of 1 - the best Jaccard similarity between the segment's
+	 * distinct calls and a training segment's of its profile; NAN when the
+	 * model has no call sets */
+	double callset;
 	uint64_t unknown_program_calls; /* scored against all profiles together */
 	uint64_t start_ns;   /* files only: boot-time ns of the first event (replay's time 0) */
 };
@@ -44,6 +51,7 @@ struct se_proc {
 	char *profile;       /* profile used last ("*all*" when the program is unknown) */
 	uint64_t first_ts;
 	struct se_stats st;
+	struct se_segment *seg; /* the open program segment, while its file is read */
 };
 
 struct se_window {
@@ -57,8 +65,13 @@ struct se_window {
 };
 
 struct se_engine;
+struct se_segment;
 
 struct se_engine *se_new(const struct ng_model *m, unsigned topk);
+/* Whether score WHICH can be computed with M (callset needs a model with call sets). */
+bool se_available(const struct ng_model *m, enum se_score which);
+/* Say why score WHICH is not available with the model read from PATH. */
+void se_err_unavailable(const char *path, enum se_score which);
 void se_free(struct se_engine *e);
 /* Score every syscall of PATH; -1 after printing why the file cannot be used. */
 int se_file(struct se_engine *e, const char *path);

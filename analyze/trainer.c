@@ -14,6 +14,13 @@ struct thread {
 	uint32_t gen;
 };
 
+/* A process's current program segment (its pt_proc's user pointer). */
+struct segment {
+	struct ng_profile *prof; /* NULL until the first call */
+	uint32_t gen;
+	struct cs_open set;
+};
+
 struct trainer {
 	struct ng_model *m;
 	ng_key mask;
@@ -61,25 +68,59 @@ double trainer_cpu_seconds(const struct trainer *t)
 	return t->cpu_seconds;
 }
 
+/* The segment's call set joins its profile's sets. */
+static int segment_end(struct segment *g)
+{
+	struct cs_set set;
+
+	if (!g->prof) {
+		return 0;
+	}
+	cs_open_get(&g->set, &set);
+	cs_open_clear(&g->set);
+	return cs_table_add(&g->prof->sets, &set, 1);
+}
+
+static void segment_free(void *g)
+{
+	if (g) {
+		cs_open_clear(&((struct segment *)g)->set);
+	}
+	free(g);
+}
+
 /* Start a new sequence for thread TH of process P. */
 static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
 {
 	struct ng_profile *prof = ng_model_profile(t->m, pt_program(p, t->m->group_by));
+	struct segment *g = p->user;
 
 	if (!prof) {
+		return -1;
+	}
+	if (!g) {
+		g = p->user = calloc(1, sizeof(*g));
+		if (!g) {
+			return -1;
+		}
+	}
+	/* an exec ends the segment (threads of the same program share it) */
+	if (g->prof && g->gen != p->gen && segment_end(g) < 0) {
 		return -1;
 	}
 	th->seq.key = 0;
 	th->seq.len = 0;
 	th->seq.prof = prof;
+	th->seq.set = &g->set;
 	th->proc = p;
 	th->gen = p->gen;
 	prof->sequences++;
 	t->m->sequences++;
-	if (p->user != prof) {
+	if (g->prof != prof) {
 		prof->processes++;
-		p->user = prof;
 	}
+	g->prof = prof;
+	g->gen = p->gen;
 	return 0;
 }
 
@@ -155,6 +196,12 @@ int trainer_file(struct trainer *t, const char *path)
 	if (got < 0) {
 		goto out;
 	}
+	for (size_t i = 0; i < procs.n; i++) {
+		if (procs.proc[i]->user && segment_end(procs.proc[i]->user) < 0) {
+			cli_err("out of memory");
+			goto out;
+		}
+	}
 	if (ng_model_flush(m) < 0) {
 		cli_err("out of memory counting windows");
 		goto out;
@@ -171,6 +218,6 @@ out:
 	t->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
 	pt_threads_free(&tids);
-	pt_free(&procs, NULL);
+	pt_free(&procs, segment_free);
 	return rc;
 }

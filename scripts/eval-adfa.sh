@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# ADFA-LD evaluation of the n-gram models, through bin/sysrec only:
-#   import (sysrec import --from adfa) -> train -> eval, then a table.
+# ADFA-LD evaluation of the n-gram models and the call-set score, through
+# bin/sysrec only: import (sysrec import --from adfa) -> train -> eval, then a table.
 # Protocol: train on Training_Data_Master (833 traces) only; score
 # Validation_Data_Master (4,372 normal) against Attack_Data_Master (746),
 # one score per trace (each imported trace is one process).
@@ -91,6 +91,8 @@ printf '%-24s %-24s %7s %7s %7s %9s   %-8s %-8s\n' "model" "AUC [95% CI]" "DR@1%
 run 6 stide "STIDE n=6"
 run "$best_n" stide "STIDE n=$best_n"
 run "$best_n" nll "KN-LM n=$best_n (nll)"
+# call sets do not depend on n: the same model's fourth score
+run "$best_n" callset "call-set 1-NN (callset)"
 echo
 echo "AUC interval: 1000 stratified bootstrap resamples, seed 1. Speeds: syscalls per CPU-second"
 echo "on one core, reading the trace included (ADFA is small: see bench-ngram for a large trace)."

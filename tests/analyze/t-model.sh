@@ -23,6 +23,13 @@ if command -v protoc >/dev/null && command -v zstd >/dev/null; then
 else
 	skip "protoc or zstd not installed"
 fi
+if command -v protoc >/dev/null && command -v zstd >/dev/null; then
+	is "the model keeps each process's call set: cat {5,6,7}, sh {0,1,2,3} (symbols nr+1)" \
+		"$(grep -E '^ *(name|set_[a-z]+|callsets):' ab.txt | tr -d ' \n')" \
+		"name:\"cat\"set_sizes:3set_symbols:6set_symbols:7set_symbols:8set_counts:1name:\"sh\"set_sizes:4set_symbols:1set_symbols:2set_symbols:3set_symbols:4set_counts:1callsets:true"
+else
+	skip "protoc or zstd not installed"
+fi
 "$SYSREC" analyze train -q -n 3 -o ba.model b.sysrec a.sysrec
 "$SYSREC" analyze train -q -n 3 -o a.model a.sysrec
 "$SYSREC" analyze train -q -n 3 -o b.model b.sysrec
@@ -57,6 +64,8 @@ SPEC
 "$SYSREC" analyze score --format json --model ab.model t.sysrec >t.json
 is "score exit status" "$?" 0
 P='{p["pid"]: p for p in d["files"][0]["processes"]}'
+is "callset: sh {0,1,2,3} seen, cat {0,1,2} shares nothing with cat's, ls {5,6,7} matches cat's; file: the highest" \
+	"$(js t.json "[($P)[q]['callset'] for q in (30, 40, 50)] + [d['files'][0]['callset']]")" "[0, 1, 0, 1]"
 is "sh: windows 4+1 (a short thread counts once), mismatches 2 (2 3 0, 3 0 1)" \
 	"$(js t.json "[($P)[30][k] for k in ('windows','mismatches','lfc','profile')]")" "[5, 2, 2, 'sh']"
 is "cat doing sh's calls: every window unseen in cat's profile" \
@@ -92,6 +101,54 @@ is "score reads stdin ('-')" "$(js stdin.json "[d['files'][0][k] for k in ('call
 "$SYSREC" analyze score --model ab.model t.sysrec >t.txt
 is "text output: a line per process plus the file line" "$(grep -cE '^(all|[0-9]+) ' t.txt)" 4
 
+# callset by hand: an exec splits a process (the worst segment counts), each
+# syscall the model never saw is an element of its own
+cat <<'SPEC' | mk u
+proc 100 1 sh
+proc 101 1 sh
+seq 100 100 1000 1000 0 1 2 3
+exec 5000 100 cat /bin/cat
+seq 100 100 6000 1000 5 5
+seq 101 101 1000 1000 0 1 2 3 200 201 200
+SPEC
+"$SYSREC" analyze score --format json --model ab.model u.sysrec >u.json
+is "exec: sh {0,1,2,3} 0 then cat {5} vs {5,6,7} 2/3 -> 0.666667; unknown 200, 201: 1 - 4/6" \
+	"$(js u.json "[($P)[q]['callset'] for q in (100, 101)]")" "[0.666667, 0.333333]"
+"$SYSREC" analyze score --model ab.model -k 0 u.sysrec >u.txt
+is "text output: a callset column" "$(sed -n 2p u.txt | awk '{print $NF}') $(awk '$1 == 101 {print $NF}' u.txt)" \
+	"callset 0.3333"
+"$SYSREC" analyze score --model ab.model --score callset --threshold 0.5 u.sysrec >/dev/null 2>thr.err
+is "--threshold 0.5 on callset: exit 1 (pid 100 at 2/3)" "$?" 1
+is "callset threshold message" "$(cat thr.err)" "sysrec analyze score: 1 process with callset above 0.5"
+"$SYSREC" analyze score --model ab.model --score callset --threshold 0.7 u.sysrec >/dev/null
+is "--threshold 0.7 on callset: exit 0" "$?" 0
+
+# more distinct syscalls than an open set keeps in place (ids >= 128)
+{ echo 'proc 110 1 big'; echo "seq 110 110 1000 1000 $(seq -s ' ' 0 199)"; } | mk w
+{ echo 'proc 111 1 big'; echo 'proc 112 1 big'
+  echo "seq 111 111 1000 1000 $(seq -s ' ' 199 -1 0)"; echo "seq 112 112 1000 1000 $(seq -s ' ' 0 189)"; } | mk wt
+"$SYSREC" analyze train -q -n 2 -o w.model w.sysrec
+"$SYSREC" analyze score --format json --model w.model wt.sysrec >w.json
+is "200 distinct calls: the same set 0, 190 of them 1 - 190/200" \
+	"$(js w.json "[($P)[q]['callset'] for q in (111, 112)]")" "[0, 0.05]"
+
+# a model written before call sets (kept from an older sysrec): n-gram
+# scores as before, callset refused with the reason
+OLD=$TOP/tests/analyze/data/ab-before-callset.model
+"$SYSREC" analyze score --format json --model "$OLD" t.sysrec >old.json
+is "old model: loads, same stide, lfc and nll as a fresh one, callset null" \
+	"$(js old.json "[(($P)[q]['stide'], ($P)[q]['lfc'], ($P)[q]['nll'], ($P)[q]['callset']) for q in (30, 40)]")" \
+	"$(js t.json "[(($P)[q]['stide'], ($P)[q]['lfc'], ($P)[q]['nll'], None) for q in (30, 40)]")"
+"$SYSREC" analyze score --model "$OLD" -k 0 t.sysrec >old.txt
+is "old model, text: callset shown as -" "$(awk '$1 == 30 {print $NF}' old.txt)" "-"
+"$SYSREC" analyze score --model "$OLD" --score callset --threshold 0.5 t.sysrec >/dev/null 2>old.err
+is "old model, --score callset --threshold: exit 1" "$?" 1
+is "old model: the error names the reason" "$(cat old.err)" \
+	"sysrec analyze score: $OLD: the model has no call sets (written by a sysrec from before the callset score): retrain it to use --score callset"
+"$SYSREC" analyze merge -o mix.model ab.model "$OLD"
+"$SYSREC" analyze score --format json --model mix.model t.sysrec >mix.json
+is "merge with an old model: no call sets in the result" "$(js mix.json "($P)[30]['callset']")" "None"
+
 # eval: normal = processes repeating training, attack = one seen, one novel -> AUC 3/4
 cat <<'SPEC' | mk n
 proc 60 1 sh
@@ -114,6 +171,19 @@ is "eval: DR at 1% FAR 1/2, FAR at 90% DR 1" \
 	"$(js e.json "d['scores'][0]['dr_at_far']['0.01'], d['scores'][0]['far_at_dr90']")" "0.5 1"
 is "ROC CSV: header and 3 points" "$(tr '\n' ' ' <roc.csv)" \
 	"score,threshold,far,dr stide,inf,0.000000,0.000000 stide,1,0.000000,0.500000 stide,0,1.000000,1.000000 "
+# callset: normal sh {0,1,2} 0.25, cat 0; attack sh {0,1,2} 0.25 twice -> AUC (2 * 1/2 + 2) / 4
+"$SYSREC" analyze eval --model ab.model --normal n.sysrec --attack x.sysrec --score callset \
+	--format json >ec.json
+is "eval --score callset: AUC 0.75, FAR at 90% DR 1/2 (both attacks tie the flagged normal)" \
+	"$(js ec.json "d['scores'][0]['score'], d['scores'][0]['auc'], d['scores'][0]['far_at_dr90']")" "callset 0.75 0.5"
+"$SYSREC" analyze eval --model ab.model --normal n.sysrec --attack x.sysrec --format json >eall.json
+is "eval, no --score: four rows" "$(js eall.json "[s['score'] for s in d['scores']]")" \
+	"['stide', 'lfc', 'nll', 'callset']"
+"$SYSREC" analyze eval --model "$OLD" --normal n.sysrec --attack x.sysrec --format json >eold.json
+is "eval of an old model, no --score: the three it has" "$(js eold.json "[s['score'] for s in d['scores']]")" \
+	"['stide', 'lfc', 'nll']"
+"$SYSREC" analyze eval --model "$OLD" --normal n.sysrec --attack x.sysrec --score callset 2>eold.err
+is "eval --score callset of an old model: exit 1, the reason" "$? $(grep -c 'retrain it' eold.err)" "1 1"
 # the same with labels inside one file
 cat <<'SPEC' | mk l
 proc 80 1 sh validation a1
@@ -125,8 +195,8 @@ seq 82 82 1000 1000 2 1 0 2
 SPEC
 "$SYSREC" analyze eval --model ab.model --normal-label validation --attack-label 'attack:*' \
 	--format json l.sysrec >l.json
-is "eval by label: 1 normal, 1 attack, AUC 1 for every score" \
-	"$(js l.json "d['normal'], d['attack'], [s['auc'] for s in d['scores']]")" "1 1 [1, 1, 1]"
+is "eval by label: 1 normal, 1 attack, AUC 1 for every n-gram score, 0.5 for callset (same set)" \
+	"$(js l.json "d['normal'], d['attack'], [s['auc'] for s in d['scores']]")" "1 1 [1, 1, 1, 0.5]"
 
 # live pipeline: record -o - | score -
 if [ "$(id -u)" -eq 0 ] && "$SYSREC" record -q -o rec.sysrec -- "$WL/nanosleep_rhythm" 3 2>/dev/null; then

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static int tap_n, tap_failed;
 
@@ -56,5 +57,7 @@ static inline int tap_done(void)
 #define TAP_EQ_U64(a, b, what) \
 	tap_ok((unsigned long long)(a) == (unsigned long long)(b), "%s (%llu == %llu)", what, \
 	       (unsigned long long)(a), (unsigned long long)(b))
+
+#define TAP_EQ_STR(a, b, what) tap_ok(!strcmp((a), (b)), "%s ('%s' == '%s')", what, (a), (b))
 
 #endif

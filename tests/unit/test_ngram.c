@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
-/* n-gram tables, Kneser-Ney values, model files and merging on tiny sequences. */
+/* n-gram tables, Kneser-Ney values, call sets, model files and merging on tiny sequences. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tap.h"
 #include "ngram.h"
+#include "model.h"
 #include "model_io.h"
 
+/* One process segment of program PROG making calls NR. */
 static void train_seq(struct ng_model *m, const char *prog, const uint32_t *nr, size_t len)
 {
-	struct ng_seq s = { 0, 0, ng_model_profile(m, prog) };
+	struct cs_open open = { { 0 } };
+	struct cs_set set;
+	struct ng_seq s = { 0, 0, ng_model_profile(m, prog), &open };
 
 	s.prof->sequences++;
 	s.prof->processes++;
@@ -19,7 +23,118 @@ static void train_seq(struct ng_model *m, const char *prog, const uint32_t *nr, 
 		ng_train_call(m, &s, nr[i], ng_key_mask(m->n));
 	}
 	m->calls += len;
+	cs_open_get(&open, &set);
+	cs_open_clear(&open);
+	cs_table_add(&s.prof->sets, &set, 1);
 	ng_model_flush(m);
+}
+
+/* Set of syscall numbers NR as model ids (every one must be known to M). */
+static struct cs_set set_of(const struct ng_model *m, const uint32_t *nr, size_t len)
+{
+	struct cs_set s = { { 0 } };
+
+	for (size_t i = 0; i < len; i++) {
+		cs_set_add(&s, ng_model_lookup(m, nr[i]));
+	}
+	return s;
+}
+
+/* A pointer to the set of the syscall numbers given, for the current block. */
+#define SET(m, ...) \
+	((struct cs_set[1]){ set_of(m, (uint32_t[]){ __VA_ARGS__ }, \
+				    sizeof((uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t)) })
+
+/* The call sets of profile I of encoded model BUF as text: "size:symbols*count ..." */
+static void sets_text(const void *buf, size_t len, size_t i, char *out, size_t n)
+{
+	Sysrec__Model *pm = NULL;
+	size_t pos = 0, o = 0;
+
+	out[0] = 0;
+	if (sr_model_decode(buf, len, &pm, NULL) != SR_OK || i >= pm->n_profiles) {
+		sr_model_free(pm);
+		return;
+	}
+	const Sysrec__Profile *pp = pm->profiles[i];
+	for (size_t k = 0; k < pp->n_set_sizes && o < n; k++) {
+		o += snprintf(out + o, n - o, "%s{", k ? " " : "");
+		for (uint32_t q = 0; q < pp->set_sizes[k] && o < n; q++) {
+			o += snprintf(out + o, n - o, "%s%u", q ? "," : "", pp->set_symbols[pos++]);
+		}
+		if (o < n && k < pp->n_set_counts) {
+			o += snprintf(out + o, n - o, "}x%llu", (unsigned long long)pp->set_counts[k]);
+		}
+	}
+	sr_model_free(pm);
+}
+
+static void test_callsets(void)
+{
+	struct ng_model *m = ng_model_new(2, "x86_64", "comm"), *m2 = ng_model_new(2, "x86_64", "comm");
+	const uint32_t s0[] = { 1, 2, 1 }, s1[] = { 2, 1 }, s2[] = { 3 }, s3[] = { 1, 2, 3 }, s4[] = { 0 };
+	const uint32_t *seqs[] = { s0, s1, s2, s3, s4 };
+	const size_t lens[] = { 3, 2, 1, 3, 1 };
+	void *b1 = NULL, *b2 = NULL;
+	size_t l1 = 0, l2 = 0;
+	char txt[256];
+
+	for (int i = 0; i < 5; i++) {
+		train_seq(m, "p", seqs[i], lens[i]);
+		train_seq(m2, "p", seqs[4 - i], lens[4 - i]);
+	}
+	struct ng_profile *p = ng_model_find(m, "p");
+	TAP_EQ_U64(p->sets.len, 4, "5 segments, 4 distinct call sets");
+	TAP_EQ_U64(cs_table_count(&p->sets, SET(m, 1, 2)), 2, "{1,2} made by 2 segments (1 2 1 and 2 1)");
+	TAP_EQ_U64(cs_table_count(&p->sets, SET(m, 1, 2, 3)), 1, "{1,2,3} by 1");
+	TAP_EQ_U64(cs_table_count(&p->sets, SET(m, 2)), 0, "{2} by none");
+	model_encode(m, &b1, &l1, NULL);
+	model_encode(m2, &b2, &l2, NULL);
+	sets_text(b1, l1, 0, txt, sizeof(txt));
+	TAP_EQ_STR(txt, "{1}x1 {2,3}x2 {2,3,4}x1 {4}x1",
+		   "sets in the file: symbols nr+1 ascending, sorted lexicographically, a prefix first");
+	tap_ok(l1 == l2 && !memcmp(b1, b2, l1), "training order does not change the bytes (dense ids differ)");
+
+	/* Jaccard distance 1 - max |A&B|/|A|B| over {0}, {1,2}, {1,2,3}, {3} */
+	const struct { struct cs_set s; double want; const char *what; } cases[] = {
+		{ *SET(m, 1, 2), 0.0, "{1,2}: seen exactly, 0" },
+		{ *SET(m, 1), 0.5, "{1}: best {1,2} 1/2, 0.5" },
+		{ *SET(m, 0, 3), 0.5, "{0,3}: best {0} or {3} 1/2, 0.5" },
+		{ *SET(m, 0, 1, 2, 3), 0.25, "{0,1,2,3}: best {1,2,3} 3/4, 0.25" },
+		{ *SET(m, 0, 1), 0.5, "{0,1}: best {0} 1/2 ({1,2} 1/3), 0.5" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		double d = cs_table_distance(&p->sets, &cases[i].s);
+
+		tap_ok(fabs(d - cases[i].want) < 1e-12, "distance %s (%.17g)", cases[i].what, d);
+	}
+	struct cs_set unk = *SET(m, 1, 2);
+	cs_set_add(&unk, m->nsyms); /* a syscall the model does not know */
+	tap_ok(fabs(cs_table_distance(&p->sets, &unk) - 1.0 / 3) < 1e-12,
+	       "{1,2,unknown}: best {1,2} 2/3, 1/3 (the unknown call is an element)");
+	struct cs_set unk2 = *SET(m, 0);
+	cs_set_add(&unk2, m->nsyms);
+	cs_set_add(&unk2, m->nsyms + 1);
+	tap_ok(fabs(cs_table_distance(&p->sets, &unk2) - 2.0 / 3) < 1e-12,
+	       "{0,unknown,other unknown}: best {0} 1/3, 2/3");
+	struct cs_open big = { { 0 } };
+	struct cs_set got;
+	const uint32_t ids[] = { 3, 127, 128, 700, 1023 };
+	for (int i = 0; i < 5; i++) {
+		cs_open_add(&big, ids[i]);
+	}
+	cs_open_get(&big, &got);
+	tap_ok(big.more && cs_set_size(&got) == 5 && cs_set_has(&got, 127) && cs_set_has(&got, 128) &&
+	       cs_set_has(&got, 1023) && !cs_set_has(&got, 129),
+	       "an open set keeps ids below 128 in place, the rest in its bitset: 5 elements");
+	cs_open_clear(&big);
+	tap_ok(!big.more && !big.w[0] && !big.w[1], "cleared open set is empty");
+	struct cs_table none = { 0 };
+	tap_ok(cs_table_distance(&none, SET(m, 1)) == 1.0, "no training sets: distance 1");
+	free(b2);
+	free(b1);
+	ng_model_free(m2);
+	ng_model_free(m);
 }
 
 static ng_key key_of(const struct ng_model *m, const uint32_t *nr, uint32_t n)
@@ -87,6 +202,7 @@ int main(void)
 	tap_ok(!seen && fabs(sunk - -log2(0.6 * 1 * (0.5 * 3 * 0.25 / 4) / 2)) < 1e-5,
 	       "unknown syscall after 1: D2*types*P1(unk)/total, P1(unk) = D1*types/total/vocab (%g)", sunk);
 	ng_scorer_free(sc);
+	test_callsets();
 
 	/* a richer sequence: counts 1, 2, 3, 4+ at every order, so the three
 	 * modified Kneser-Ney discounts differ; P(.|h) must still sum to 1 */
@@ -162,6 +278,24 @@ int main(void)
 	tap_ok(!ng_model_merge(m21, s2) && !ng_model_merge(m21, s1), "merge two+one");
 	tap_ok(same_bytes(m12, all), "merge(one, two) == train(one + two), byte for byte");
 	tap_ok(same_bytes(m21, all), "merge(two, one) == train(one + two), byte for byte");
+	{
+		void *bm = NULL;
+		size_t lm = 0;
+		char txt[256];
+
+		model_encode(m12, &bm, &lm, NULL);
+		sets_text(bm, lm, 0, txt, sizeof(txt));
+		TAP_EQ_STR(txt, "{2,10}x1 {3,5}x1", "merged cat sets {1,9} {2,4}, as symbols, in order");
+		sets_text(bm, lm, 1, txt, sizeof(txt));
+		TAP_EQ_STR(txt, "{6,7,8,9,10}x1 {6,7,8,301}x1", "merged sh sets: 9 < 301 decides");
+		free(bm);
+	}
+	/* a model from before call sets merged in: the result has none */
+	s2->callsets = false;
+	struct ng_model *mold = ng_model_new(3, "x86_64", "comm");
+	tap_ok(!ng_model_merge(mold, s1) && !ng_model_merge(mold, s2) && !mold->callsets,
+	       "merge with a model without call sets: no call sets");
+	ng_model_free(mold);
 	struct ng_model *bad = ng_model_new(4, "x86_64", "comm");
 	tap_ok(ng_model_merge(bad, s1) < 0, "merging models of different n fails");
 
