@@ -382,7 +382,7 @@ static double json_num_after(const char *p, const char *end, const char *key)
 
 /*
  * Parse the output of `sysrec analyze score --format json`: one object with
- * "files":[{... "stide", "lfc", "nll", "mismatches", "windows" ...}] and
+ * "files":[{... "stide", "lfc", "nll", "callset", "mismatches", "windows" ...}] and
  * "top_windows":[{"ts_ns","pid","tid","comm","surprisal","seen","sequence"}].
  * Tolerant: fields it does not find are left out.
  */
@@ -399,9 +399,15 @@ static int parse_scores(const char *txt, struct anom *a, int max, char *sum, siz
 		double mis = json_num_after(f, tw, "mismatches");
 		double stide = json_num_after(f, tw, "stide");
 		double nll = json_num_after(f, tw, "nll");
-		snprintf(sum, sumn, "%.0f syscalls scored: %.0f of %.0f windows never seen in "
-			 "training (stide %.4f), mean surprisal %.3f bits",
-			 calls, mis, win, stide, nll);
+		double cset = json_num_after(f, tw, "callset");
+		int len = snprintf(sum, sumn, "%.0f syscalls scored: %.0f of %.0f windows never seen in "
+				   "training (stide %.4f), mean surprisal %.3f bits",
+				   calls, mis, win, stide, nll);
+		if (!isnan(cset) && len > 0 && (size_t)len < sumn) {
+			/* Models from before call sets print "callset":null. */
+			snprintf(sum + len, sumn - len, ", call-set distance %.3f "
+				 "(worst process against its nearest training process)", cset);
+		}
 	}
 	if (!tw) {
 		return 0;

@@ -91,6 +91,14 @@ if "$SYSREC" analyze train -n 3 -o m.model basic.trace >/dev/null 2>train.err; t
 	check "report.md lists the never-seen window" \
 		grep -q '| no | close openat clock_nanosleep |' mrep/report.md
 	check "index.html has the anomalies section" grep -q 'id="anomalies"' mrep/index.html
+	# sleepy's app makes basic's 10 calls and clock_nanosleep: 1 - 10/11.
+	check "report.md gives the call-set distance, 1 - 10/11" \
+		grep -q 'mean surprisal [0-9.]* bits, call-set distance 0.091 (worst process' mrep/report.md
+	"$SYSREC" analyze report -q sleepy.trace -o mrep-old \
+		--model "$TOP/tests/analyze/data/ab-before-callset.model" 2>mrep-old.err
+	is "report --model with a model from before call sets exits 0" "$?" 0
+	check "its summary leaves the call-set distance out" \
+		grep -q 'mean surprisal [0-9.]* bits$' mrep-old/report.md
 	if command -v gnuplot >/dev/null; then
 		check "anomalies plot drawn" test -s mrep/plots/anomalies.svg
 	fi
