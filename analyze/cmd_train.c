@@ -104,17 +104,18 @@ int cmd_analyze_train(int argc, char **argv)
 		goto out;
 	}
 	if (!quiet) {
-		size_t windows = 0;
+		size_t windows = 0, sets = 0;
 
 		for (size_t i = 0; i < m->nprof; i++) {
 			windows += m->prof[i]->grams.len;
+			sets += m->prof[i]->sets.len;
 		}
 		double cpu = trainer_cpu_seconds(tr);
 
 		cli_err("%llu traces, %llu syscalls, %llu sequences, %zu programs, %zu distinct "
-			"windows (n=%u) -> %s", (unsigned long long)m->traces,
+			"windows (n=%u), %zu distinct call sets -> %s", (unsigned long long)m->traces,
 			(unsigned long long)m->calls, (unsigned long long)m->sequences, m->nprof, windows,
-			m->n, out);
+			m->n, sets, out);
 		cli_err("read and counted in %.3fs CPU (%.1fM syscalls/s per core), %.3fs wall",
 			cpu, cpu > 0 ? m->calls / cpu / 1e6 : 0.0, trainer_seconds(tr));
 	}

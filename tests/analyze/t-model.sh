@@ -10,8 +10,11 @@ js() { $PY -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1";
 printf 'proc 10 1 sh\nseq 10 10 1000 1000 0 1 2 0 1 2 3\n' | mk a
 printf 'proc 20 1 cat\nseq 20 20 1000 1000 5 6 7 5 6 7\n' | mk b
 cd "$TMP" || exit 1
-"$SYSREC" analyze train -q -n 3 -o ab.model a.sysrec b.sysrec
+"$SYSREC" analyze train -n 3 -o ab.model a.sysrec b.sysrec 2>train.err
 is "train exit status" "$?" 0
+# sh: ^^0 ^01 012 120 201 123, cat: ^^5 ^56 567 675 756 (n=3); sets {0..3}, {5,6,7}
+is "train summary: windows and call sets counted" "$(head -1 train.err)" \
+	"sysrec analyze train: 2 traces, 13 syscalls, 2 sequences, 2 programs, 11 distinct windows (n=3), 2 distinct call sets -> ab.model"
 is "model file magic" "$(head -c 8 ab.model | od -An -c | tr -s ' ')" ' 211 S R M O D L \n'
 # stock tools read the model: 32-byte preamble, zstd frame, protobuf Model
 if command -v protoc >/dev/null && command -v zstd >/dev/null; then
