@@ -130,8 +130,7 @@ for pid in "$parent" "$child"; do
 		not_ok "pid $pid: one final sample, last, within 1s of the exit ($finals finals, last final=$last_final, final ts $final_ts, exit ts $exit_ts)"
 	fi
 	# The final sample holds the process's last counters, read in the kernel
-	# as it exited: none below the last periodic sample's (VmHWM within 1%,
-	# as above), and the writes are
+	# as it exited: none below the last periodic sample's, and the writes are
 	# exactly the workload's: 4 KiB every 10 ms for MS ms, once in each
 	# process; the parent's /proc/PID/io also counts its reaped child's.
 	writes=$((MS / 10))
@@ -142,8 +141,12 @@ for pid in "$parent" "$child"; do
 			if (nf != 1 || nl < 1) { print "no final or no periodic sample"; exit }
 			split("6 7 9 11 12 13 14 15 16 17 18 19 20", cols, " ")
 			for (i in cols) { c = cols[i]; if (f[c] + 0 < l[c] + 0) print "col " c ": final " f[c] " < last periodic " l[c] }
-			if (f[10] + 0 < (l[10] + 0) * 0.99) print "VmHWM: final " f[10] " < last periodic " l[10]
+			if (f[10] + 1024 < l[10] + 0) print "VmHWM: final " f[10] " < last periodic " l[10]
 		}' "$TMP/s.$pid")
+	# VmHWM, max(hiwater_rss, RSS): the kernel updates hiwater_rss only at
+	# unmaps, from the per-CPU RSS counters' total, which lags by up to
+	# ncpus * 32 pages each (percpu_counter_batch): a later VmHWM can read
+	# up to 1 MiB lower on this 2-CPU test machine.
 	is "pid $pid: final sample counters >= the last periodic sample's" "$cmp" ""
 	is "pid $pid: final sample syscw and wchar are the workload's $writes writes of 4 KiB" \
 		"$(awk -F'\t' '$5 == 1 { print $14, $16 }' "$TMP/s.$pid")" "$writes $((writes * 4096))"
