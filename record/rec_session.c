@@ -153,12 +153,16 @@ static void write_sample(struct rec *r, int pid, uint64_t ts)
 	if (!r->o->sample_ns || procfs_read_sample(pid, ts, &s)) {
 		return;
 	}
-	/* Kernel threads have no memory figures: nothing to keep. */
-	if (s.vm_peak_kb && (m = pidmem_put(&r->mem, pid))) {
+	/* Kernel threads have no memory figures: nothing to keep. A zombie
+	 * has none either, but its sample's time counts. */
+	m = s.vm_peak_kb ? pidmem_put(&r->mem, pid) : pidmem_get(&r->mem, pid);
+	if (m && s.vm_peak_kb) {
 		m->rss_kb = s.rss_kb;
 		m->vm_size_kb = s.vm_size_kb;
 		m->vm_peak_kb = s.vm_peak_kb;
 		m->vm_hwm_kb = s.vm_hwm_kb;
+	}
+	if (m) {
 		m->ts = ts;
 	}
 	if (!wfail(r, sr_writer_sample(r->w, &s, &r->err))) {
