@@ -18,6 +18,7 @@ struct rec_bpf_cfg {
 	bool capture_args;
 	bool trace_all;     /* no --syscalls filter */
 	uint64_t ring_bytes;
+	bool exit_stats;    /* send a process's last counters (SRB_EXIT_STATS) */
 	/* nr_info[nr]: SRB_NI_* bits (traced, path args, special syscalls);
 	 * nr_info32 for 32-bit (i386) syscalls on x86_64 */
 	uint16_t nr_info[SRB_MAX_NR];
@@ -81,13 +82,14 @@ int32_t pidset_next(const struct pidset *s, uint32_t *pos);
 void pidset_free(struct pidset *s);
 
 /*
- * The last memory figures seen of each process: a zombie has no mm left, so
- * its final sample carries these instead of zeros.
+ * The last memory figures seen of each process, and when: for a final
+ * sample when the kernel could not read them at the exit (no mm left).
  */
 struct pidmem_ent {
 	int32_t pid;        /* 0 = empty, -1 = deleted */
 	uint32_t pad;
 	uint64_t rss_kb, vm_size_kb, vm_peak_kb, vm_hwm_kb;
+	uint64_t ts;        /* of that sample */
 };
 struct pidmem {
 	struct pidmem_ent *ent;

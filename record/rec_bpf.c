@@ -123,6 +123,7 @@ struct rec_bpf *rec_bpf_open(const struct rec_bpf_cfg *cfg, rec_event_fn fn, voi
 	b->skel->rodata->target_cgroup = cfg->cgroup_id;
 	b->skel->rodata->capture_args = cfg->capture_args;
 	b->skel->rodata->trace_all = cfg->trace_all;
+	b->skel->rodata->exit_stats = cfg->exit_stats;
 	/* Wake the consumer early only when a quarter of the buffer waits:
 	 * its timer drains the rest every few milliseconds. */
 	b->skel->rodata->wake_bytes = cfg->ring_bytes / 4;

@@ -29,6 +29,12 @@
 #define STOP_GRACE_NS (2000 * 1000 * 1000ull) /* wait for CMD after forwarding a signal */
 #define MAX_ARGV 256
 
+/* A process whose last thread exited: stage 0 of its stats, until stage 1. */
+struct exit_pend {
+	uint64_t ts;                    /* of the exit */
+	struct srb_exit_stats st;
+};
+
 struct cg_cache {
 	uint64_t id;
 	char *path;
@@ -43,6 +49,8 @@ struct rec {
 	bool hdr_ok;
 	struct pidset procs;            /* processes followed (tgids) */
 	struct pidmem mem;              /* their last memory figures */
+	struct exit_pend *pend;         /* exited processes awaiting stage 1 */
+	uint32_t npend, cap_pend;
 	struct rec_launch child;
 	bool launched, child_done;
 	int child_status;
@@ -137,7 +145,7 @@ static void write_cgroup_event(struct rec *r, uint64_t ts, int pid, int parent, 
 	}
 }
 
-static void write_sample(struct rec *r, int pid, uint64_t ts, bool final)
+static void write_sample(struct rec *r, int pid, uint64_t ts)
 {
 	struct pidmem_ent *m;
 	struct sr_sample s;
@@ -145,27 +153,174 @@ static void write_sample(struct rec *r, int pid, uint64_t ts, bool final)
 	if (!r->o->sample_ns || procfs_read_sample(pid, ts, &s)) {
 		return;
 	}
-	s.final = final;
-	if (final) {
-		/* A zombie keeps its CPU, fault and I/O counters but has no mm
-		 * any more: its memory figures are the last ones we saw. */
-		m = pidmem_get(&r->mem, pid);
-		if (m && !s.vm_peak_kb) {
-			s.rss_kb = m->rss_kb;
-			s.vm_size_kb = m->vm_size_kb;
-			s.vm_peak_kb = m->vm_peak_kb;
-			s.vm_hwm_kb = m->vm_hwm_kb;
-		}
-		pidmem_del(&r->mem, pid);
-	} else if (s.vm_peak_kb && (m = pidmem_put(&r->mem, pid))) {
-		/* Kernel threads have no memory figures: nothing to keep. */
+	/* Kernel threads have no memory figures: nothing to keep. A zombie
+	 * has none either, but its sample's time counts. */
+	m = s.vm_peak_kb ? pidmem_put(&r->mem, pid) : pidmem_get(&r->mem, pid);
+	if (m && s.vm_peak_kb) {
 		m->rss_kb = s.rss_kb;
 		m->vm_size_kb = s.vm_size_kb;
 		m->vm_peak_kb = s.vm_peak_kb;
 		m->vm_hwm_kb = s.vm_hwm_kb;
 	}
+	if (m) {
+		m->ts = ts;
+	}
 	if (!wfail(r, sr_writer_sample(r->w, &s, &r->err))) {
 		r->nsamples++;
+	}
+}
+
+/*
+ * User and system time as /proc/PID/stat shows them (the kernel's
+ * cputime_adjust()): the precise run time RT split in the proportion of the
+ * tick-sampled UT and ST, never below what an earlier read showed (PU, PS).
+ */
+static void cputime_adjust(uint64_t rt, uint64_t ut, uint64_t st, uint64_t pu, uint64_t ps,
+			   uint64_t *out_u, uint64_t *out_s)
+{
+	if (pu + ps >= rt) {
+		*out_u = pu;
+		*out_s = ps;
+		return;
+	}
+	if (st == 0) {
+		ut = rt;
+	} else if (ut == 0) {
+		st = rt;
+	} else {
+		st = (uint64_t)((unsigned __int128)st * rt / (st + ut));
+		if (st > rt) {
+			st = rt;
+		}
+	}
+	if (st < ps) {
+		st = ps;
+	}
+	ut = rt - st;
+	if (ut < pu) {
+		ut = pu;
+		st = rt - ut;
+	}
+	*out_u = ut;
+	*out_s = st;
+}
+
+/* ns to clock ticks, as the kernel's nsec_to_clock_t() rounds (down). */
+static uint64_t ns_to_ticks(uint64_t ns)
+{
+	static long hz;
+
+	if (!hz) {
+		hz = sysconf(_SC_CLK_TCK);
+		if (hz <= 0) {
+			hz = 100;
+		}
+	}
+	return (uint64_t)((unsigned __int128)ns * (uint64_t)hz / 1000000000u);
+}
+
+/*
+ * The final sample of a process from its last counters (struct
+ * srb_exit_stats): the figures /proc/PID shows of its zombie, whether or not
+ * its parent reaped it before we looked. TS is its exit's time.
+ */
+static void write_final_sample(struct rec *r, const struct srb_exit_stats *k, uint64_t ts)
+{
+	uint64_t page_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
+	struct pidmem_ent *m = pidmem_get(&r->mem, (int32_t)k->tgid);
+	struct sr_sample s = {
+		.ts = ts,
+		.pid = (int32_t)k->tgid,
+		.final = true,
+		.minflt = k->minflt,
+		.majflt = k->majflt,
+		.vol_ctxsw = k->nvcsw,
+		.invol_ctxsw = k->nivcsw,
+	};
+	uint64_t ut, st;
+
+	cputime_adjust(k->rtime_ns, k->utime_ns, k->stime_ns, k->prev_utime_ns, k->prev_stime_ns,
+		       &ut, &st);
+	s.utime_ticks = ns_to_ticks(ut);
+	s.stime_ticks = ns_to_ticks(st);
+	if (k->has_io) {
+		s.rchar = k->rchar;
+		s.wchar = k->wchar;
+		s.syscr = k->syscr;
+		s.syscw = k->syscw;
+		s.read_bytes = k->read_bytes;
+		s.write_bytes = k->write_bytes;
+	}
+	if (k->has_mm) {
+		/* as /proc/PID/status derives VmRSS, VmSize, VmPeak, VmHWM */
+		s.rss_kb = k->rss * page_kb;
+		s.vm_size_kb = k->total_vm * page_kb;
+		s.vm_peak_kb = (k->hiwater_vm > k->total_vm ? k->hiwater_vm : k->total_vm) * page_kb;
+		s.vm_hwm_kb = (k->hiwater_rss > k->rss ? k->hiwater_rss : k->rss) * page_kb;
+	} else if (m) {
+		/* a kernel whose exit tracepoint comes after exit_mm(): the
+		 * last figures seen */
+		s.rss_kb = m->rss_kb;
+		s.vm_size_kb = m->vm_size_kb;
+		s.vm_peak_kb = m->vm_peak_kb;
+		s.vm_hwm_kb = m->vm_hwm_kb;
+	}
+	/* A periodic sample read while the process was on its way out may
+	 * carry a later time: the final one stays the last. */
+	if (m && m->ts > s.ts) {
+		s.ts = m->ts;
+	}
+	pidmem_del(&r->mem, (int32_t)k->tgid);
+	if (!wfail(r, sr_writer_sample(r->w, &s, &r->err))) {
+		r->nsamples++;
+	}
+}
+
+/* Stage 0 of an exited process's stats waits for stage 1 (see exit_pend). */
+static void exit_pend_add(struct rec *r, const struct srb_exit_stats *k, uint64_t ts)
+{
+	if (r->npend == r->cap_pend) {
+		uint32_t cap = r->cap_pend ? r->cap_pend * 2 : 16;
+		struct exit_pend *np = realloc(r->pend, cap * sizeof(*np));
+
+		if (!np) {
+			write_final_sample(r, k, ts); /* stage 0 is exact but for the exit path */
+			return;
+		}
+		r->pend = np;
+		r->cap_pend = cap;
+	}
+	r->pend[r->npend].ts = ts;
+	r->pend[r->npend].st = *k;
+	r->npend++;
+}
+
+/* Stage 1 arrived (K), or, with K NULL, no more will: write the finals. */
+static void exit_pend_done(struct rec *r, const struct srb_exit_stats *k)
+{
+	for (uint32_t i = 0; i < r->npend; i++) {
+		if (k && r->pend[i].st.tgid != k->tgid) {
+			continue;
+		}
+		write_final_sample(r, k ? k : &r->pend[i].st, r->pend[i].ts);
+		if (k) {
+			r->pend[i] = r->pend[--r->npend];
+			return;
+		}
+	}
+	if (!k) {
+		r->npend = 0;
+	}
+}
+
+static void drain(struct rec *r);
+
+/* Give exited processes a few ms to reach their last context switch. */
+static void exit_pend_await(struct rec *r)
+{
+	for (int i = 0; i < 20 && r->npend && !r->werr; i++) {
+		usleep(500);
+		drain(r);
 	}
 }
 
@@ -289,7 +444,7 @@ static int on_exec(struct rec *r, const struct srb_exec *k, size_t size)
 	return r->werr ? -1 : 0;
 }
 
-static int on_exit_ev(struct rec *r, const struct srb_exit *k)
+static int on_exit_ev(struct rec *r, const struct srb_exit *k, size_t size)
 {
 	int code = k->exit_code;
 	struct sr_proc_event ev = {
@@ -311,12 +466,10 @@ static int on_exit_ev(struct rec *r, const struct srb_exit *k)
 		return -1;
 	}
 	r->nproc++;
-	if (k->group_dead) {
-		/* The last look at it: a zombie still shows its CPU and I/O
-		 * totals (its memory figures come from its last sample). */
-		if (pidset_del(&r->procs, k->tgid)) {
-			write_sample(r, k->tgid, k->ts, true);
-		}
+	/* The process is gone: no more periodic samples. Its last counters
+	 * came along (stage 0); its final sample waits for stage 1. */
+	if (k->group_dead && pidset_del(&r->procs, k->tgid) && size >= sizeof(struct srb_exit_full)) {
+		exit_pend_add(r, &((const struct srb_exit_full *)k)->st, k->ts);
 	}
 	return r->werr ? -1 : 0;
 }
@@ -375,7 +528,12 @@ static int on_record(void *ctx, const void *data, size_t size)
 	case SRB_EXEC:
 		return size >= sizeof(struct srb_exec) ? on_exec(r, data, size) : 0;
 	case SRB_EXIT:
-		return size >= sizeof(struct srb_exit) ? on_exit_ev(r, data) : 0;
+		return size >= sizeof(struct srb_exit) ? on_exit_ev(r, data, size) : 0;
+	case SRB_EXIT_STATS:
+		if (size >= sizeof(struct srb_exit_stats)) {
+			exit_pend_done(r, data);
+		}
+		return r->werr ? -1 : 0;
 	case SRB_COMM:
 		return size >= sizeof(struct srb_comm) ? on_comm(r, data) : 0;
 	}
@@ -749,7 +907,7 @@ static void take_samples(struct rec *r, uint64_t ts)
 		r->nsamples++;
 	}
 	while ((pid = pidset_next(&r->procs, &pos)) && !r->werr) {
-		write_sample(r, pid, ts, false);
+		write_sample(r, pid, ts);
 	}
 }
 
@@ -822,6 +980,7 @@ static void child_check(struct rec *r)
 	 * (the tracepoint fires before the parent is told); drain it so the
 	 * final sample sees the zombie before we reap it. */
 	drain(r);
+	exit_pend_await(r);
 	waitpid(r->child.pid, &r->child_status, 0);
 	r->child_done = true;
 	if (r->o->wait_descendants && r->procs.live > 0) {
@@ -995,6 +1154,7 @@ int rec_run(struct rec_opts *o)
 	cfg.capture_args = !o->no_args;
 	cfg.trace_all = o->nsyscalls == 0;
 	cfg.ring_bytes = o->buffer_size;
+	cfg.exit_stats = o->sample_ns != 0;
 	memcpy(cfg.nr_info, o->nr_info, sizeof(cfg.nr_info));
 	memcpy(cfg.nr_info32, o->nr_info32, sizeof(cfg.nr_info32));
 
@@ -1097,12 +1257,16 @@ int rec_run(struct rec_opts *o)
 	}
 
 	/* Stop: no new records, then everything that is left. */
+	drain(&r);
+	exit_pend_await(&r);
 	rec_bpf_detach(r.bpf);
 	/* Let programs that were running on other CPUs finish. */
 	usleep(10000);
 	drain(&r);
 	if (!r.werr) {
 		rec_bpf_drain_batches(r.bpf);
+		/* stage 1 did not come (lost, or after the detach): stage 0 */
+		exit_pend_done(&r, NULL);
 	}
 	rec_bpf_read_drops(r.bpf, on_drop, &r);
 	if (!r.werr) {
@@ -1192,6 +1356,7 @@ out:
 	}
 	pidset_free(&r.procs);
 	pidmem_free(&r.mem);
+	free(r.pend);
 	for (unsigned i = 0; i < r.ncg; i++) {
 		free(r.cg[i].path);
 	}

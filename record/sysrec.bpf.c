@@ -663,6 +663,160 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 }
 
 /*
+ * The last counters of a dying process (struct srb_exit_stats), so that its
+ * final sample does not depend on seeing its zombie before the parent reaps
+ * it. /proc/PID/stat and io sum the signal struct (threads already reaped)
+ * and the threads still listed; status shows the leader's context switches.
+ * Stage 0 reads the signal struct and the mm while the last thread passes
+ * sched_process_exit (exit_mm() comes next); stage 1 adds that thread's own
+ * counters at its last context switch, when they stop moving: the exit path
+ * after the tracepoint and the switch itself are then counted, as a
+ * zombie's /proc shows them. Threads still on their way out when the last
+ * one passes the tracepoint are not counted (they have not reached the
+ * signal struct yet).
+ */
+const volatile __u32 exit_stats = 0; /* set when sampling is on */
+#define TASK_DEAD 0x80
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct srb_exit_sig);
+} exits SEC(".maps");
+
+/* I/O accounting (CONFIG_TASK_IO_ACCOUNTING) and its fields, when the kernel has them. */
+static __always_inline bool have_io(void)
+{
+	return bpf_core_field_exists(struct task_struct, ioac) &&
+	       bpf_core_field_exists(struct task_io_accounting, read_bytes);
+}
+
+#define IOAC_ADD(dst, ac, f)                                               \
+	do {                                                               \
+		if (bpf_core_field_exists(struct task_io_accounting, f)) { \
+			(dst)->f += (ac)->f;                               \
+		}                                                          \
+	} while (0)
+
+/* The six /proc/PID/io figures of AC added to DST (either record struct). */
+#define IOAC_ADD_ALL(dst, ac)                \
+	do {                                 \
+		IOAC_ADD(dst, ac, rchar);       \
+		IOAC_ADD(dst, ac, wchar);       \
+		IOAC_ADD(dst, ac, syscr);       \
+		IOAC_ADD(dst, ac, syscw);       \
+		IOAC_ADD(dst, ac, read_bytes);  \
+		IOAC_ADD(dst, ac, write_bytes); \
+	} while (0)
+
+/* Stage 0's part: the signal struct's sums and the memory figures. */
+static __always_inline void exit_sig_read(struct task_struct *p, struct srb_exit_sig *s)
+{
+	struct signal_struct *sig = p->signal;
+	struct mm_struct *mm = p->mm;
+
+	s->utime_ns = sig->utime;
+	s->stime_ns = sig->stime;
+	s->rtime_ns = sig->sum_sched_runtime;
+	s->minflt = sig->min_flt;
+	s->majflt = sig->maj_flt;
+	s->has_io = have_io();
+	if (s->has_io) {
+		IOAC_ADD_ALL(s, &sig->ioac);
+	}
+	s->has_mm = 0;
+	s->rss = 0;
+	/* VmRSS counts file, anon and shmem pages (not swap entries), each
+	 * read as /proc reads it: the per-CPU counter's total, at least 0.
+	 * Kernels before 6.2 keep other counters here: no figures then. */
+	if (mm && bpf_core_field_size(mm->rss_stat) == 4 * sizeof(struct percpu_counter)) {
+		s64 c;
+
+		s->has_mm = 1;
+		c = mm->rss_stat[0].count; /* MM_FILEPAGES */
+		s->rss += c > 0 ? c : 0;
+		c = mm->rss_stat[1].count; /* MM_ANONPAGES */
+		s->rss += c > 0 ? c : 0;
+		c = mm->rss_stat[3].count; /* MM_SHMEMPAGES */
+		s->rss += c > 0 ? c : 0;
+		s->total_vm = mm->total_vm;
+		s->hiwater_rss = mm->hiwater_rss;
+		s->hiwater_vm = mm->hiwater_vm;
+	}
+}
+
+/* Thread T's own counters, which the kernel adds to the signal struct when T is reaped. */
+static __always_inline void exit_add_own(struct srb_exit_stats *r, struct task_struct *t, bool io)
+{
+	r->utime_ns += t->utime;
+	r->stime_ns += t->stime;
+	r->rtime_ns += t->se.sum_exec_runtime;
+	r->minflt += t->min_flt;
+	r->majflt += t->maj_flt;
+	if (io && bpf_core_field_exists(struct task_struct, ioac)) {
+		IOAC_ADD_ALL(r, &t->ioac);
+	}
+}
+
+/* R = S + the own counters of P and, when P is not the leader, of the
+ * leader (a zombie, still listed until its parent reaps the process). */
+static __always_inline void exit_stats_fill(struct srb_exit_stats *r, const struct srb_exit_sig *s,
+					    struct task_struct *p, __u8 stage)
+{
+	struct task_struct *leader = p->group_leader;
+	struct signal_struct *sig = p->signal;
+
+	r->type = SRB_EXIT_STATS;
+	r->stage = stage;
+	r->has_mm = s->has_mm;
+	r->has_io = s->has_io;
+	r->tgid = p->tgid;
+	r->utime_ns = s->utime_ns;
+	r->stime_ns = s->stime_ns;
+	r->rtime_ns = s->rtime_ns;
+	r->prev_utime_ns = sig->prev_cputime.utime;
+	r->prev_stime_ns = sig->prev_cputime.stime;
+	r->minflt = s->minflt;
+	r->majflt = s->majflt;
+	r->rchar = s->rchar;
+	r->wchar = s->wchar;
+	r->syscr = s->syscr;
+	r->syscw = s->syscw;
+	r->read_bytes = s->read_bytes;
+	r->write_bytes = s->write_bytes;
+	exit_add_own(r, p, s->has_io);
+	if (leader && leader != p) {
+		exit_add_own(r, leader, s->has_io);
+	}
+	r->nvcsw = leader ? leader->nvcsw : p->nvcsw;
+	r->nivcsw = leader ? leader->nivcsw : p->nivcsw;
+	r->rss = s->rss;
+	r->total_vm = s->total_vm;
+	r->hiwater_rss = s->hiwater_rss;
+	r->hiwater_vm = s->hiwater_vm;
+}
+
+/* Stage 1, from sched_switch: PREV (TASK_DEAD) leaves its CPU for the last time. */
+static __noinline void exit_stats_end(struct task_struct *prev)
+{
+	struct srb_exit_sig *s = bpf_task_storage_get(&exits, prev, 0, 0);
+	struct srb_exit_stats *r;
+
+	if (!s || s->done) {
+		return;
+	}
+	s->done = 1;
+	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	if (!r) {
+		count_drop(SRB_DROP_RINGBUF);
+		return;
+	}
+	exit_stats_fill(r, s, prev, 1);
+	bpf_ringbuf_submit(r, wake_flags());
+}
+
+/*
  * A task leaves this CPU: a syscall of it still in flight in the slot goes
  * to its task storage, where sys_exit finds it wherever the task resumes.
  * A CPU going idle, or switching while user space asks for a flush, hands
@@ -679,6 +833,9 @@ int BPF_PROG(sched_switch, bool preempt, struct task_struct *prev, struct task_s
 
 	if (!slot) {
 		return 0;
+	}
+	if (exit_stats && (prev->__state & TASK_DEAD)) {
+		exit_stats_end(prev);
 	}
 	move = slot->pend && slot->task == (__u64)prev;
 	flush = slot->b.n && (next->pid == 0 || slot->flush_gen != flush_gen);
@@ -861,6 +1018,8 @@ int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 {
 	struct srb_exit *r;
 	__u32 tgid = p->tgid;
+	bool stats;
+	__u64 size;
 
 	/* The task_struct may be reused: no slot may keep it cached. */
 	task_gen_bump();
@@ -870,7 +1029,10 @@ int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 	if (group_dead && mode == SRB_MODE_PIDS) {
 		bpf_map_delete_elem(&tgids, &tgid);
 	}
-	r = bpf_ringbuf_reserve(&rb, sizeof(*r), 0);
+	/* The last thread's exit carries stage 0 of the process's stats. */
+	stats = group_dead && exit_stats;
+	size = stats ? sizeof(struct srb_exit_full) : sizeof(struct srb_exit);
+	r = bpf_ringbuf_reserve(&rb, size, 0);
 	if (!r) {
 		count_drop(SRB_DROP_RINGBUF);
 		return 0;
@@ -882,6 +1044,19 @@ int BPF_PROG(sched_exit, struct task_struct *p, bool group_dead)
 	r->tgid = tgid;
 	r->exit_code = p->exit_code;
 	r->ts = bpf_ktime_get_boot_ns();
+	if (stats) {
+		struct srb_exit_full *f = (struct srb_exit_full *)r;
+		struct srb_exit_sig sig = {};
+		struct srb_exit_sig *s;
+
+		exit_sig_read(p, &sig);
+		exit_stats_fill(&f->st, &sig, p, 0);
+		/* kept for stage 1; without room, stage 0 is all there is */
+		s = bpf_task_storage_get(&exits, p, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (s) {
+			*s = sig;
+		}
+	}
 	bpf_ringbuf_submit(r, wake_flags());
 	return 0;
 }

@@ -50,6 +50,7 @@ enum srb_type {
 	SRB_EXIT,
 	SRB_COMM,
 	SRB_BATCH,       /* srb_batch: n srb_sc records */
+	SRB_EXIT_STATS,  /* srb_exit_stats: a process's last counters */
 };
 
 /* Drop counters, per CPU (index = where, matches enum sr_loss_where). */
@@ -210,6 +211,51 @@ struct srb_exit {
 	__u64 ts;
 };
 _Static_assert(sizeof(struct srb_exit) == 24, "srb_exit size");
+
+/*
+ * The last counters of a process, for its final sample: what /proc/PID
+ * would show of its zombie, which its parent may reap before user space
+ * looks. Sent twice when sampling is on. When its last thread passes
+ * sched_process_exit (stage 0, after the SRB_EXIT record): the memory
+ * figures, read from its mm, which exit_mm() drops right after, and the
+ * counters so far. From that thread's last context switch (stage 1): the
+ * same with that thread's own counters final (the exit path after the
+ * tracepoint, the switch itself). Times in ns, memory in pages.
+ */
+struct srb_exit_stats {
+	__u8 type;          /* SRB_EXIT_STATS */
+	__u8 stage;         /* 0: at the exit tracepoint, 1: at the last switch */
+	__u8 has_mm;        /* the memory figures were read */
+	__u8 has_io;        /* the kernel keeps I/O accounting */
+	__u32 tgid;
+	/* thread group totals as /proc/PID/stat and io sum them: the signal
+	 * struct (threads already reaped) plus the exiting thread and, when
+	 * it is another, the thread group leader */
+	__u64 utime_ns, stime_ns, rtime_ns; /* tick samples, sum_exec_runtime */
+	__u64 prev_utime_ns, prev_stime_ns; /* signal->prev_cputime */
+	__u64 minflt, majflt;
+	__u64 rchar, wchar, syscr, syscw, read_bytes, write_bytes;
+	/* the thread group leader's own, as /proc/PID/status shows them */
+	__u64 nvcsw, nivcsw;
+	__u64 rss, total_vm, hiwater_rss, hiwater_vm;
+};
+_Static_assert(sizeof(struct srb_exit_stats) == 8 + 19 * 8, "srb_exit_stats size");
+
+/* A process's last thread's exit: the record with stage 0 behind it. */
+struct srb_exit_full {
+	struct srb_exit e;
+	struct srb_exit_stats st;
+};
+
+/* Kept in task storage from stage 0 to stage 1: the signal struct's part. */
+struct srb_exit_sig {
+	__u64 utime_ns, stime_ns, rtime_ns;
+	__u64 minflt, majflt;
+	__u64 rchar, wchar, syscr, syscw, read_bytes, write_bytes;
+	__u8 has_mm, has_io, done;
+	__u8 pad[5];
+	__u64 rss, total_vm, hiwater_rss, hiwater_vm;
+};
 
 struct srb_comm {
 	__u8 type;          /* SRB_COMM */

@@ -129,8 +129,28 @@ for pid in "$parent" "$child"; do
 	else
 		not_ok "pid $pid: one final sample, last, within 1s of the exit ($finals finals, last final=$last_final, final ts $final_ts, exit ts $exit_ts)"
 	fi
-	# final_sample_memory: a zombie has no mm, so the final sample carries
-	# the last memory figures seen (they were 0).
+	# The final sample holds the process's last counters, read in the kernel
+	# as it exited: none below the last periodic sample's, and the writes are
+	# exactly the workload's: 4 KiB every 10 ms for MS ms, once in each
+	# process; the parent's /proc/PID/io also counts its reaped child's.
+	writes=$((MS / 10))
+	[ "$pid" = "$parent" ] && writes=$((writes * 2))
+	cmp=$(awk -F'\t' '
+		{ if ($5 == 1) { for (c = 6; c <= 20; c++) f[c] = $c; nf++ } else { for (c = 6; c <= 20; c++) l[c] = $c; nl++ } }
+		END {
+			if (nf != 1 || nl < 1) { print "no final or no periodic sample"; exit }
+			split("6 7 9 11 12 13 14 15 16 17 18 19 20", cols, " ")
+			for (i in cols) { c = cols[i]; if (f[c] + 0 < l[c] + 0) print "col " c ": final " f[c] " < last periodic " l[c] }
+			if (f[10] + 1024 < l[10] + 0) print "VmHWM: final " f[10] " < last periodic " l[10]
+		}' "$TMP/s.$pid")
+	# VmHWM, max(hiwater_rss, RSS): the kernel updates hiwater_rss only at
+	# unmaps, from the per-CPU RSS counters' total, which lags by up to
+	# ncpus * 32 pages each (percpu_counter_batch): a later VmHWM can read
+	# up to 1 MiB lower on this 2-CPU test machine.
+	is "pid $pid: final sample counters >= the last periodic sample's" "$cmp" ""
+	is "pid $pid: final sample syscw and wchar are the workload's $writes writes of 4 KiB" \
+		"$(awk -F'\t' '$5 == 1 { print $14, $16 }' "$TMP/s.$pid")" "$writes $((writes * 4096))"
+	# The memory figures are read from the mm before exit_mm() drops it.
 	fin=$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print $9 " " $10 " " $8 }')
 	read -r fpeak fhwm frss <<<"$fin"
 	if [ "${fpeak:-0}" -ge $((want * 1024)) ] && [ "${fhwm:-0}" -ge $((want * 1024)) ] &&
@@ -143,6 +163,33 @@ for pid in "$parent" "$child"; do
 	is "pid $pid: final sample keeps the fault count" \
 		"$(tail -1 "$TMP/s.$pid" | awk -F'\t' '{ print ($11 >= '"$want"' * 256 / 2) }')" 1
 done
+
+# The final sample equals what /proc shows of the zombie: zombie_read's
+# parent reads its exited child's /proc before reaping it (the recorder
+# itself never sees that zombie in time, it is reaped at once). Columns:
+# utime stime minflt majflt syscr syscw rchar wchar read_bytes write_bytes
+# voluntary and involuntary context switches.
+if [ -x "$WL/zombie_read" ]; then
+	for run in 1 2 3; do
+		"$SYSREC" record -q --sample-interval 20ms -o "$TMP/z.trace" -- \
+			"$WL/zombie_read" "$TMP/z.out" 60 20 2>"$TMP/z.err"
+		rc=$?
+		"$DUMP" "$TMP/z.trace" >"$TMP/z.tsv" 2>&1
+		zpid= want=
+		read -r zpid want <"$TMP/z.out"
+		got=$(awk -F'\t' -v p="$zpid" '$1 == "SAMPLE" && $3 == p && $5 == 1 {
+			print $6, $7, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20 }' "$TMP/z.tsv")
+		if [ $rc -eq 0 ] && [ -n "$zpid" ] && [ "$got" = "$want" ]; then
+			ok "run $run: final sample of pid $zpid equals its zombie's /proc: $got"
+		else
+			not_ok "run $run: final sample of pid '$zpid' equals its zombie's /proc (rc $rc)"
+			diag "final: $got"
+			diag "/proc: $want"
+		fi
+	done
+else
+	not_ok "build/workloads/zombie_read is built (run make)"
+fi
 
 # Host CPU samples come at the same pace, monotonic.
 awk -F'\t' '$1 == "HOSTCPU"' "$TMP/dump.tsv" >"$TMP/cpu"
