@@ -229,10 +229,13 @@ int cmd_analyze_score(int argc, char **argv)
 			break;
 		}
 	}
-	e = se_new(m, (unsigned)topk);
+	e = se_new(m, (unsigned)topk, procs);
 	if (!e) {
 		cli_err("out of memory");
 		goto out;
+	}
+	if (has_threshold) {
+		se_count_above(e, which, threshold);
 	}
 	for (int i = optind; i < argc; i++) {
 		if (se_file(e, argv[i]) < 0) {
@@ -240,7 +243,7 @@ int cmd_analyze_score(int argc, char **argv)
 		}
 	}
 
-	size_t above = 0;
+	size_t above = se_above(e);
 	if (json) {
 		printf("{\"model\":");
 		json_str(stdout, model);
@@ -268,12 +271,6 @@ int cmd_analyze_score(int argc, char **argv)
 			const struct se_proc *p = se_proc_at(e, j);
 
 			if (p->file != file) {
-				continue;
-			}
-			if (has_threshold && se_value(&p->st, which) > threshold) {
-				above++;
-			}
-			if (!procs) {
 				continue;
 			}
 			if (json) {

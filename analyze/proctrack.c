@@ -13,6 +13,15 @@ int pt_init(struct pt_table *t)
 	return ng_table_init(&t->map, 256);
 }
 
+static void proc_free(struct pt_proc *p)
+{
+	free(p->comm);
+	free(p->exe);
+	free(p->label);
+	free(p->source);
+	free(p);
+}
+
 void pt_free(struct pt_table *t, void (*free_user)(void *))
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -21,11 +30,7 @@ void pt_free(struct pt_table *t, void (*free_user)(void *))
 		if (free_user && p->user) {
 			free_user(p->user);
 		}
-		free(p->comm);
-		free(p->exe);
-		free(p->label);
-		free(p->source);
-		free(p);
+		proc_free(p);
 	}
 	free(t->proc);
 	ng_table_free(&t->map);
@@ -82,8 +87,67 @@ struct pt_proc *pt_get(struct pt_table *t, int32_t pid)
 		free(p);
 		return NULL;
 	}
+	p->index = t->n;
 	t->proc[t->n++] = p;
 	return p;
+}
+
+struct pt_proc *pt_find(const struct pt_table *t, int32_t pid)
+{
+	uint64_t v = ng_table_get(&t->map, (uint32_t)pid);
+
+	return v ? t->proc[v - 1] : NULL;
+}
+
+/* Free P, moving the table's last process into its place. */
+static void proc_remove(struct pt_table *t, struct pt_proc *p)
+{
+	struct pt_proc *last = t->proc[--t->n];
+
+	if (last != p) {
+		last->index = p->index;
+		t->proc[p->index] = last;
+		/* only a process still found by pid has a map entry to update */
+		if (!last->ended) {
+			ng_table_del(&t->map, (uint32_t)last->pid);
+			/* the table had the key, so re-adding needs no memory */
+			(void)ng_table_add(&t->map, (uint32_t)last->pid, last->index + 1);
+		}
+	}
+	proc_free(p);
+}
+
+void pt_end(struct pt_table *t, struct pt_proc *p)
+{
+	if (p->ended) {
+		return;
+	}
+	ng_table_del(&t->map, (uint32_t)p->pid);
+	p->ended = true;
+	if (!p->refs) {
+		proc_remove(t, p);
+	}
+}
+
+void pt_release(struct pt_table *t, struct pt_proc *p)
+{
+	if (--p->refs == 0 && p->ended) {
+		proc_remove(t, p);
+	}
+}
+
+void pt_ref_set(struct pt_table *t, struct pt_proc **ref, struct pt_proc *p)
+{
+	if (*ref == p) {
+		return;
+	}
+	if (p) {
+		pt_hold(p);
+	}
+	if (*ref) {
+		pt_release(t, *ref);
+	}
+	*ref = p;
 }
 
 static const char *base_name(const char *path)
@@ -199,8 +263,37 @@ int pt_threads_init(struct pt_threads *t, size_t size)
 void pt_threads_free(struct pt_threads *t)
 {
 	free(t->slot);
+	free(t->spare);
 	ng_table_free(&t->map);
 	memset(t, 0, sizeof(*t));
+}
+
+/* A zeroed slot for a new thread: a dropped one, or one more. */
+static int slot_new(struct pt_threads *t, size_t *i)
+{
+	if (t->nspare) {
+		*i = t->spare[--t->nspare];
+		return 0;
+	}
+	if (t->n == t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		char *ns = realloc(t->slot, nc * t->size);
+		size_t *sp = realloc(t->spare, nc * sizeof(*sp));
+
+		if (ns) {
+			t->slot = ns;
+		}
+		if (sp) {
+			t->spare = sp;
+		}
+		if (!ns || !sp) {
+			return -1;
+		}
+		t->cap = nc;
+	}
+	memset(t->slot + t->n * t->size, 0, t->size);
+	*i = t->n++;
+	return 0;
 }
 
 void *pt_thread(struct pt_threads *t, uint32_t tid)
@@ -211,25 +304,64 @@ void *pt_thread(struct pt_threads *t, uint32_t tid)
 	uint64_t v = ng_table_get(&t->map, tid);
 
 	if (!v) {
-		if (t->n == t->cap) {
-			size_t nc = t->cap ? t->cap * 2 : 64;
-			char *ns = realloc(t->slot, nc * t->size);
+		size_t i;
 
-			if (!ns) {
-				return NULL;
-			}
-			t->slot = ns;
-			t->cap = nc;
-		}
-		memset(t->slot + t->n * t->size, 0, t->size);
-		if (ng_table_add(&t->map, tid, t->n + 1) < 0) {
+		if (slot_new(t, &i) < 0) {
 			return NULL;
 		}
-		v = ++t->n;
+		if (ng_table_add(&t->map, tid, i + 1) < 0) {
+			t->spare[t->nspare++] = i;
+			return NULL;
+		}
+		((struct pt_thread_head *)pt_thread_at(t, i))->tid = tid;
+		v = i + 1;
 	}
 	t->cur = pt_thread_at(t, v - 1);
 	t->cur_tid = tid;
 	return t->cur;
+}
+
+/* Slot I's thread ends: OPS->thread, then it is forgotten and zeroed for the next. */
+static void thread_end(struct pt_table *procs, struct pt_threads *t, size_t i,
+		       const struct pt_exit_ops *ops)
+{
+	struct pt_thread_head *h = pt_thread_at(t, i);
+
+	if (ops->thread) {
+		ops->thread(h, ops->arg);
+	}
+	pt_ref_set(procs, &h->proc, NULL);
+	ng_table_del(&t->map, h->tid);
+	if (t->cur == (void *)h) {
+		t->cur = NULL;
+	}
+	memset(h, 0, t->size);
+	/* spare has room for every slot */
+	t->spare[t->nspare++] = i;
+}
+
+int pt_exit(struct pt_table *procs, struct pt_threads *tids, const struct sr_proc_event *pe,
+	    const struct pt_exit_ops *ops)
+{
+	uint64_t v = ng_table_get(&tids->map, (uint32_t)pe->tid);
+	struct pt_proc *p;
+
+	if (v) {
+		thread_end(procs, tids, v - 1, ops);
+	}
+	if (!pe->group_dead || !(p = pt_find(procs, pe->pid))) {
+		return 0;
+	}
+	/* threads still holding P have no exit of their own: rare, so a scan */
+	for (size_t i = 0; p->refs && i < tids->n; i++) {
+		if (((struct pt_thread_head *)pt_thread_at(tids, i))->proc == p) {
+			thread_end(procs, tids, i, ops);
+		}
+	}
+	int rc = ops->proc(p, ops->arg);
+
+	pt_end(procs, p);
+	return rc;
 }
 
 double pt_wall_now(void)
