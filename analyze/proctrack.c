@@ -124,6 +124,7 @@ void pt_end(struct pt_table *t, struct pt_proc *p)
 	}
 	ng_table_del(&t->map, (uint32_t)p->pid);
 	p->ended = true;
+	p->gen++;
 	if (!p->refs) {
 		proc_remove(t, p);
 	}
@@ -296,11 +297,8 @@ static int slot_new(struct pt_threads *t, size_t *i)
 	return 0;
 }
 
-void *pt_thread(struct pt_threads *t, uint32_t tid)
+void *pt_thread_slow(struct pt_threads *t, uint32_t tid)
 {
-	if (t->cur && tid == t->cur_tid) {
-		return t->cur;
-	}
 	uint64_t v = ng_table_get(&t->map, tid);
 
 	if (!v) {

@@ -20,7 +20,7 @@ struct pt_proc {
 	char *exe;      /* never NULL ("" when unknown) */
 	char *label;    /* NULL when none */
 	char *source;   /* NULL when none */
-	uint32_t gen;   /* bumped at each exec: a new program starts */
+	uint32_t gen;   /* bumped at each exec (a new program starts) and at pt_end */
 	uint64_t first_ts, last_ts;
 	void *user;     /* for the command using the tracker */
 	size_t index;   /* in pt_table.proc */
@@ -45,6 +45,8 @@ struct pt_proc *pt_find(const struct pt_table *t, int32_t pid);
  * P ended (its last thread exited): its pid is forgotten, so that a process
  * reusing it starts fresh, and P is freed (its user pointer must be released
  * by then) once no holder is left. The caller ends P's user state first.
+ * P's gen changes, so that a thread still holding it (its exit lost) sees a
+ * new program and looks its pid up again, as at an exec.
  */
 void pt_end(struct pt_table *t, struct pt_proc *p);
 /* Keep P valid past pt_end (a thread's reference), and let it go. */
@@ -92,8 +94,16 @@ struct pt_threads {
 /* SIZE: of the command's slot struct, which starts with a struct pt_thread_head. */
 int pt_threads_init(struct pt_threads *t, size_t size);
 void pt_threads_free(struct pt_threads *t);
+void *pt_thread_slow(struct pt_threads *t, uint32_t tid);
 /* The slot of TID, created when new; NULL when out of memory. */
-void *pt_thread(struct pt_threads *t, uint32_t tid);
+static inline void *pt_thread(struct pt_threads *t, uint32_t tid)
+{
+	/* a thread's syscalls come in runs: most calls stay out of the map */
+	if (t->cur && tid == t->cur_tid) {
+		return t->cur;
+	}
+	return pt_thread_slow(t, tid);
+}
 
 /* What a command does when threads and processes end. */
 struct pt_exit_ops {

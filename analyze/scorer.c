@@ -590,7 +590,7 @@ int se_file(struct se_engine *e, const char *path)
 		}
 		const struct pt_proc *cp = cur->h.proc;
 
-		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->gen != cp->gen || cp->ended) {
+		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->gen != cp->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
 
 			seq_end(cur, n);

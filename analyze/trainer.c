@@ -202,7 +202,7 @@ int trainer_file(struct trainer *t, const char *path)
 		}
 		const struct pt_proc *cp = cur->h.proc;
 
-		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->gen != cp->gen || cp->ended) {
+		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->gen != cp->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
 
 			if (!p || seq_start(t, &procs, cur, p) < 0) {
