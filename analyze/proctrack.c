@@ -87,7 +87,6 @@ struct pt_proc *pt_get(struct pt_table *t, int32_t pid)
 		free(p);
 		return NULL;
 	}
-	p->index = t->n;
 	t->proc[t->n++] = p;
 	return p;
 }
@@ -99,41 +98,36 @@ struct pt_proc *pt_find(const struct pt_table *t, int32_t pid)
 	return v ? t->proc[v - 1] : NULL;
 }
 
-/* Free P, moving the table's last process into its place. */
-static void proc_remove(struct pt_table *t, struct pt_proc *p)
-{
-	struct pt_proc *last = t->proc[--t->n];
-
-	if (last != p) {
-		last->index = p->index;
-		t->proc[p->index] = last;
-		/* only a process still found by pid has a map entry to update */
-		if (!last->ended) {
-			ng_table_del(&t->map, (uint32_t)last->pid);
-			/* the table had the key, so re-adding needs no memory */
-			(void)ng_table_add(&t->map, (uint32_t)last->pid, last->index + 1);
-		}
-	}
-	proc_free(p);
-}
-
 void pt_end(struct pt_table *t, struct pt_proc *p)
 {
-	if (p->ended) {
+	uint64_t v = ng_table_get(&t->map, (uint32_t)p->pid);
+
+	if (p->ended || !v) {
 		return;
 	}
+	/* the table's last process takes P's place */
 	ng_table_del(&t->map, (uint32_t)p->pid);
+	if (v < t->n) {
+		struct pt_proc *last = t->proc[t->n - 1];
+
+		t->proc[v - 1] = last;
+		ng_table_del(&t->map, (uint32_t)last->pid);
+		/* the map just lost two keys, so re-adding one needs no memory */
+		(void)ng_table_add(&t->map, (uint32_t)last->pid, v);
+	}
+	t->n--;
 	p->ended = true;
 	p->gen++;
 	if (!p->refs) {
-		proc_remove(t, p);
+		proc_free(p);
 	}
 }
 
 void pt_release(struct pt_table *t, struct pt_proc *p)
 {
+	(void)t;
 	if (--p->refs == 0 && p->ended) {
-		proc_remove(t, p);
+		proc_free(p);
 	}
 }
 
@@ -261,40 +255,19 @@ int pt_threads_init(struct pt_threads *t, size_t size)
 	return ng_table_init(&t->map, 256);
 }
 
-void pt_threads_free(struct pt_threads *t)
+void pt_threads_free(struct pt_threads *t, struct pt_table *procs)
 {
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_thread_head *h = pt_thread_at(t, i);
+
+		if (h->proc) {
+			pt_release(procs, h->proc);
+		}
+	}
 	free(t->slot);
 	free(t->spare);
 	ng_table_free(&t->map);
 	memset(t, 0, sizeof(*t));
-}
-
-/* A zeroed slot for a new thread: a dropped one, or one more. */
-static int slot_new(struct pt_threads *t, size_t *i)
-{
-	if (t->nspare) {
-		*i = t->spare[--t->nspare];
-		return 0;
-	}
-	if (t->n == t->cap) {
-		size_t nc = t->cap ? t->cap * 2 : 64;
-		char *ns = realloc(t->slot, nc * t->size);
-		size_t *sp = realloc(t->spare, nc * sizeof(*sp));
-
-		if (ns) {
-			t->slot = ns;
-		}
-		if (sp) {
-			t->spare = sp;
-		}
-		if (!ns || !sp) {
-			return -1;
-		}
-		t->cap = nc;
-	}
-	memset(t->slot + t->n * t->size, 0, t->size);
-	*i = t->n++;
-	return 0;
 }
 
 void *pt_thread_slow(struct pt_threads *t, uint32_t tid)
@@ -302,14 +275,27 @@ void *pt_thread_slow(struct pt_threads *t, uint32_t tid)
 	uint64_t v = ng_table_get(&t->map, tid);
 
 	if (!v) {
-		size_t i;
+		/* a dropped slot (zeroed then), or one more */
+		size_t i = t->nspare ? t->spare[t->nspare - 1] : t->n;
 
-		if (slot_new(t, &i) < 0) {
-			return NULL;
+		if (i == t->cap) {
+			size_t nc = t->cap ? t->cap * 2 : 64;
+			char *ns = realloc(t->slot, nc * t->size);
+
+			if (!ns) {
+				return NULL;
+			}
+			t->slot = ns;
+			t->cap = nc;
 		}
 		if (ng_table_add(&t->map, tid, i + 1) < 0) {
-			t->spare[t->nspare++] = i;
 			return NULL;
+		}
+		if (t->nspare) {
+			t->nspare--;
+		} else {
+			memset(pt_thread_at(t, i), 0, t->size);
+			t->n++;
 		}
 		((struct pt_thread_head *)pt_thread_at(t, i))->tid = tid;
 		v = i + 1;
@@ -334,7 +320,16 @@ static void thread_end(struct pt_table *procs, struct pt_threads *t, size_t i,
 		t->cur = NULL;
 	}
 	memset(h, 0, t->size);
-	/* spare has room for every slot */
+	if (t->nspare == t->spare_cap) {
+		size_t nc = t->spare_cap ? t->spare_cap * 2 : 64;
+		size_t *sp = realloc(t->spare, nc * sizeof(*sp));
+
+		if (!sp) {
+			return; /* the slot stays unused: memory, not results */
+		}
+		t->spare = sp;
+		t->spare_cap = nc;
+	}
 	t->spare[t->nspare++] = i;
 }
 

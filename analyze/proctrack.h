@@ -16,16 +16,15 @@
 
 struct pt_proc {
 	int32_t pid;
+	uint32_t refs;  /* holders besides the table (pt_hold) */
+	uint32_t gen;   /* bumped at each exec (a new program starts) and at pt_end */
+	bool ended;     /* pt_end: no longer in the table */
 	char *comm;     /* never NULL ("?" when unknown) */
 	char *exe;      /* never NULL ("" when unknown) */
 	char *label;    /* NULL when none */
 	char *source;   /* NULL when none */
-	uint32_t gen;   /* bumped at each exec (a new program starts) and at pt_end */
 	uint64_t first_ts, last_ts;
 	void *user;     /* for the command using the tracker */
-	size_t index;   /* in pt_table.proc */
-	uint32_t refs;  /* holders besides the table (pt_hold) */
-	bool ended;     /* pt_end: no longer found by pid */
 };
 
 struct pt_table {
@@ -35,7 +34,7 @@ struct pt_table {
 };
 
 int pt_init(struct pt_table *t);
-/* Free every process (and, with FREE_USER, its user pointer). */
+/* Free every process (and, with FREE_USER, its user pointer); after pt_threads_free. */
 void pt_free(struct pt_table *t, void (*free_user)(void *));
 /* The process PID, created (comm "?") when new; NULL when out of memory. */
 struct pt_proc *pt_get(struct pt_table *t, int32_t pid);
@@ -72,6 +71,7 @@ int pt_next(struct sr_reader *r, const char *path, struct sr_event *ev);
 struct pt_thread_head {
 	struct pt_proc *proc; /* held (pt_ref_set); NULL until the command sets it */
 	uint32_t tid;
+	uint32_t gen;         /* the command's: proc->gen when its state was set up */
 };
 
 /*
@@ -86,14 +86,15 @@ struct pt_threads {
 	char *slot;
 	size_t size, n, cap;
 	size_t *spare;       /* indexes of dropped slots, reused first */
-	size_t nspare;
+	size_t nspare, spare_cap;
 	uint32_t cur_tid;
 	void *cur;           /* the slot of cur_tid, NULL before the first call */
 };
 
 /* SIZE: of the command's slot struct, which starts with a struct pt_thread_head. */
 int pt_threads_init(struct pt_threads *t, size_t size);
-void pt_threads_free(struct pt_threads *t);
+/* Free T, releasing the processes its slots hold (in PROCS). */
+void pt_threads_free(struct pt_threads *t, struct pt_table *procs);
 void *pt_thread_slow(struct pt_threads *t, uint32_t tid);
 /* The slot of TID, created when new; NULL when out of memory. */
 static inline void *pt_thread(struct pt_threads *t, uint32_t tid)

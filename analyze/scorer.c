@@ -27,7 +27,6 @@ struct thread {
 	uint64_t len;
 	uint32_t bits; /* mismatch flags of the last SE_LFC_WINDOW full windows */
 	uint32_t nbits; /* how many of them are set */
-	uint32_t gen;
 	struct ng_scorer *sc;
 	struct se_proc *res;
 	bool last_seen;
@@ -444,7 +443,7 @@ static int seq_start(struct se_engine *e, struct pt_table *procs, struct thread 
 	th->bits = 0;
 	th->nbits = 0;
 	pt_ref_set(procs, &th->h.proc, p);
-	th->gen = p->gen;
+	th->h.gen = p->gen;
 	th->res = r;
 	return 0;
 }
@@ -590,7 +589,7 @@ int se_file(struct se_engine *e, const char *path)
 		}
 		const struct pt_proc *cp = cur->h.proc;
 
-		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->gen != cp->gen) {
+		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->h.gen != cp->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
 
 			seq_end(cur, n);
@@ -652,7 +651,7 @@ out:
 	e->seconds += pt_wall_now() - t0;
 	e->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
-	pt_threads_free(&tids);
+	pt_threads_free(&tids, &procs);
 	pt_free(&procs, NULL);
 	return rc;
 }

@@ -11,7 +11,6 @@
 struct thread {
 	struct pt_thread_head h;
 	struct ng_seq seq;
-	uint32_t gen;
 };
 
 /* A process's current program segment (its pt_proc's user pointer). */
@@ -114,7 +113,7 @@ static int seq_start(struct trainer *t, struct pt_table *procs, struct thread *t
 	th->seq.prof = prof;
 	th->seq.set = &g->set;
 	pt_ref_set(procs, &th->h.proc, p);
-	th->gen = p->gen;
+	th->h.gen = p->gen;
 	prof->sequences++;
 	t->m->sequences++;
 	if (g->prof != prof) {
@@ -202,7 +201,7 @@ int trainer_file(struct trainer *t, const char *path)
 		}
 		const struct pt_proc *cp = cur->h.proc;
 
-		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->gen != cp->gen) {
+		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->h.gen != cp->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
 
 			if (!p || seq_start(t, &procs, cur, p) < 0) {
@@ -240,7 +239,7 @@ out:
 	t->seconds += pt_wall_now() - t0;
 	t->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
-	pt_threads_free(&tids);
+	pt_threads_free(&tids, &procs);
 	pt_free(&procs, segment_free);
 	return rc;
 }
