@@ -139,6 +139,23 @@ is "train: 5 sequences, windows ^^0 ^01 012 ^^1 ^12 123 120, sets {0,1,2} {1,2} 
 	"$(head -1 train.err)" \
 	"sysrec analyze train: 1 traces, 16 syscalls, 5 sequences, 1 programs, 7 distinct windows (n=3), 3 distinct call sets -> reuse.model"
 
+# a process ends with its last exit even when a thread's own exit is missing:
+# that thread's short sequence (^01, seen) still counts, and its tid taken by
+# a new process later starts afresh (123)
+cat <<'SPEC' | mk lost
+proc 1 0 sh
+fork 1000 1 70
+seq 70 70 2000 1000 0 1 2
+seq 70 71 2500 100 0 1
+exit 5000 70 0
+fork 6000 1 80
+seq 80 71 7000 1000 1 2 3
+SPEC
+"$SYSREC" analyze score --format json --model ab.model lost.sysrec >lost.json
+is "thread without an exit: pid 70 has windows 012 and ^01, pid 80 (tid 71 again) 123" \
+	"$(js lost.json "[(p['pid'], p['calls'], p['windows'], p['mismatches']) for p in d['files'][0]['processes']]")" \
+	"[(70, 5, 2, 0), (80, 3, 1, 0)]"
+
 # callset by hand: an exec splits a process (the worst segment counts), each
 # syscall the model never saw is an element of its own
 cat <<'SPEC' | mk u
