@@ -223,7 +223,7 @@ int cmd_analyze_eval(int argc, char **argv)
 			}
 		}
 	}
-	e = se_new(m, 0);
+	e = se_new(m, 0, true);
 	if (!e) {
 		cli_err("out of memory");
 		goto out;

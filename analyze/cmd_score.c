@@ -25,6 +25,8 @@ static void usage(FILE *f)
 		"the model does not know are scored against all profiles together).\n"
 		"FILE may be '-' to score a live stream: sysrec record -o - ... | sysrec\n"
 		"analyze score --model m -\n"
+		"A process is scored to its end (the exit of its last thread); a pid used\n"
+		"again after that is a new process.\n"
 		"\n"
 		"Scores, per trace file and per process:\n"
 		"  stide   fraction of full windows never seen in training (mismatch rate)\n"
@@ -46,7 +48,9 @@ static void usage(FILE *f)
 		"  -k, --top K          list the K most surprising windows (default 10, 0 = none),\n"
 		"                       at seconds from their trace's start as replay prints them\n"
 		"                       (JSON: time, and ts_ns in boot-time ns)\n"
-		"      --no-processes   only the per-file lines\n"
+		"      --no-processes   only the per-file lines: nothing of a process is kept\n"
+		"                       once it exits, so memory does not grow with the\n"
+		"                       number of processes\n"
 		"  -v, --verbose        speed figures on stderr\n"
 		"  -h, --help           this help\n"
 		"\n"
@@ -229,10 +233,13 @@ int cmd_analyze_score(int argc, char **argv)
 			break;
 		}
 	}
-	e = se_new(m, (unsigned)topk);
+	e = se_new(m, (unsigned)topk, procs);
 	if (!e) {
 		cli_err("out of memory");
 		goto out;
+	}
+	if (has_threshold) {
+		se_count_above(e, which, threshold);
 	}
 	for (int i = optind; i < argc; i++) {
 		if (se_file(e, argv[i]) < 0) {
@@ -240,7 +247,7 @@ int cmd_analyze_score(int argc, char **argv)
 		}
 	}
 
-	size_t above = 0;
+	size_t above = se_above(e);
 	if (json) {
 		printf("{\"model\":");
 		json_str(stdout, model);
@@ -268,12 +275,6 @@ int cmd_analyze_score(int argc, char **argv)
 			const struct se_proc *p = se_proc_at(e, j);
 
 			if (p->file != file) {
-				continue;
-			}
-			if (has_threshold && se_value(&p->st, which) > threshold) {
-				above++;
-			}
-			if (!procs) {
 				continue;
 			}
 			if (json) {

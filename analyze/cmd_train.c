@@ -28,7 +28,10 @@ static void usage(FILE *f)
 		"  -q, --quiet       no summary on stderr\n"
 		"  -h, --help        this help\n"
 		"\n"
-		"A thread's sequence restarts when its process execs. Models trained on\n"
+		"A thread's sequence restarts when its process execs. A thread's state is\n"
+		"freed when it exits and a process's when its last thread exits (a pid or\n"
+		"tid used again is new), so memory follows the distinct windows and the\n"
+		"processes running at once, not the length of the traces. Models trained on\n"
 		"parts of a corpus merge ('sysrec analyze merge') into exactly the model of\n"
 		"the whole. The file format is described in formats/MODEL.md.\n",
 		NG_MAX_N, TRAIN_DEFAULT_N);

@@ -106,6 +106,31 @@ uint64_t ng_table_get(const struct ng_table *t, ng_key key)
 	}
 }
 
+void ng_table_del(struct ng_table *t, ng_key key)
+{
+	uint64_t lo = (uint64_t)key, hi = (uint64_t)(key >> 64);
+	size_t mask = t->cap - 1, j = ng_hash(key) >> t->shift;
+
+	while (t->slot[j].val && (t->slot[j].lo != lo || t->slot[j].hi != hi)) {
+		j = (j + 1) & mask;
+	}
+	if (!t->slot[j].val) {
+		return;
+	}
+	/* shift later keys of the probe run back, so that no lookup stops early
+	 * at the hole: a key moves when its home is not within (hole, its slot] */
+	for (size_t k = (j + 1) & mask; t->slot[k].val; k = (k + 1) & mask) {
+		size_t home = ng_hash(ng_key_make(t->slot[k].lo, t->slot[k].hi)) >> t->shift;
+
+		if (((k - home) & mask) >= ((k - j) & mask)) {
+			t->slot[j] = t->slot[k];
+			j = k;
+		}
+	}
+	t->slot[j].val = 0;
+	t->len--;
+}
+
 /* ---- model ---- */
 
 struct ng_model *ng_model_new(uint32_t n, const char *abi, const char *group_by)

@@ -53,6 +53,8 @@ void ng_table_free(struct ng_table *t);
 int ng_table_add(struct ng_table *t, ng_key key, uint64_t v);
 /* Value of KEY, or 0. */
 uint64_t ng_table_get(const struct ng_table *t, ng_key key);
+/* Remove KEY (nothing when absent). */
+void ng_table_del(struct ng_table *t, ng_key key);
 
 static inline ng_key ng_key_make(uint64_t lo, uint64_t hi)
 {

@@ -13,6 +13,15 @@ int pt_init(struct pt_table *t)
 	return ng_table_init(&t->map, 256);
 }
 
+static void proc_free(struct pt_proc *p)
+{
+	free(p->comm);
+	free(p->exe);
+	free(p->label);
+	free(p->source);
+	free(p);
+}
+
 void pt_free(struct pt_table *t, void (*free_user)(void *))
 {
 	for (size_t i = 0; i < t->n; i++) {
@@ -21,11 +30,7 @@ void pt_free(struct pt_table *t, void (*free_user)(void *))
 		if (free_user && p->user) {
 			free_user(p->user);
 		}
-		free(p->comm);
-		free(p->exe);
-		free(p->label);
-		free(p->source);
-		free(p);
+		proc_free(p);
 	}
 	free(t->proc);
 	ng_table_free(&t->map);
@@ -84,6 +89,60 @@ struct pt_proc *pt_get(struct pt_table *t, int32_t pid)
 	}
 	t->proc[t->n++] = p;
 	return p;
+}
+
+struct pt_proc *pt_find(const struct pt_table *t, int32_t pid)
+{
+	uint64_t v = ng_table_get(&t->map, (uint32_t)pid);
+
+	return v ? t->proc[v - 1] : NULL;
+}
+
+void pt_end(struct pt_table *t, struct pt_proc *p)
+{
+	uint64_t v = ng_table_get(&t->map, (uint32_t)p->pid);
+
+	if (p->ended || !v) {
+		return;
+	}
+	/* the table's last process takes P's place */
+	ng_table_del(&t->map, (uint32_t)p->pid);
+	if (v < t->n) {
+		struct pt_proc *last = t->proc[t->n - 1];
+
+		t->proc[v - 1] = last;
+		ng_table_del(&t->map, (uint32_t)last->pid);
+		/* the map just lost two keys, so re-adding one needs no memory */
+		(void)ng_table_add(&t->map, (uint32_t)last->pid, v);
+	}
+	t->n--;
+	p->ended = true;
+	p->gen++;
+	if (!p->refs) {
+		proc_free(p);
+	}
+}
+
+void pt_release(struct pt_table *t, struct pt_proc *p)
+{
+	(void)t;
+	if (--p->refs == 0 && p->ended) {
+		proc_free(p);
+	}
+}
+
+void pt_ref_set(struct pt_table *t, struct pt_proc **ref, struct pt_proc *p)
+{
+	if (*ref == p) {
+		return;
+	}
+	if (p) {
+		pt_hold(p);
+	}
+	if (*ref) {
+		pt_release(t, *ref);
+	}
+	*ref = p;
 }
 
 static const char *base_name(const char *path)
@@ -196,22 +255,30 @@ int pt_threads_init(struct pt_threads *t, size_t size)
 	return ng_table_init(&t->map, 256);
 }
 
-void pt_threads_free(struct pt_threads *t)
+void pt_threads_free(struct pt_threads *t, struct pt_table *procs)
 {
+	for (size_t i = 0; i < t->n; i++) {
+		struct pt_thread_head *h = pt_thread_at(t, i);
+
+		if (h->proc) {
+			pt_release(procs, h->proc);
+		}
+	}
 	free(t->slot);
+	free(t->spare);
 	ng_table_free(&t->map);
 	memset(t, 0, sizeof(*t));
 }
 
-void *pt_thread(struct pt_threads *t, uint32_t tid)
+void *pt_thread_slow(struct pt_threads *t, uint32_t tid)
 {
-	if (t->cur && tid == t->cur_tid) {
-		return t->cur;
-	}
 	uint64_t v = ng_table_get(&t->map, tid);
 
 	if (!v) {
-		if (t->n == t->cap) {
+		/* a dropped slot (zeroed then), or one more */
+		size_t i = t->nspare ? t->spare[t->nspare - 1] : t->n;
+
+		if (i == t->cap) {
 			size_t nc = t->cap ? t->cap * 2 : 64;
 			char *ns = realloc(t->slot, nc * t->size);
 
@@ -221,15 +288,73 @@ void *pt_thread(struct pt_threads *t, uint32_t tid)
 			t->slot = ns;
 			t->cap = nc;
 		}
-		memset(t->slot + t->n * t->size, 0, t->size);
-		if (ng_table_add(&t->map, tid, t->n + 1) < 0) {
+		if (ng_table_add(&t->map, tid, i + 1) < 0) {
 			return NULL;
 		}
-		v = ++t->n;
+		if (t->nspare) {
+			t->nspare--;
+		} else {
+			memset(pt_thread_at(t, i), 0, t->size);
+			t->n++;
+		}
+		((struct pt_thread_head *)pt_thread_at(t, i))->tid = tid;
+		v = i + 1;
 	}
 	t->cur = pt_thread_at(t, v - 1);
 	t->cur_tid = tid;
 	return t->cur;
+}
+
+/* Slot I's thread ends: OPS->thread, then it is forgotten and zeroed for the next. */
+static void thread_end(struct pt_table *procs, struct pt_threads *t, size_t i,
+		       const struct pt_exit_ops *ops)
+{
+	struct pt_thread_head *h = pt_thread_at(t, i);
+
+	if (ops->thread) {
+		ops->thread(h, ops->arg);
+	}
+	pt_ref_set(procs, &h->proc, NULL);
+	ng_table_del(&t->map, h->tid);
+	if (t->cur == (void *)h) {
+		t->cur = NULL;
+	}
+	memset(h, 0, t->size);
+	if (t->nspare == t->spare_cap) {
+		size_t nc = t->spare_cap ? t->spare_cap * 2 : 64;
+		size_t *sp = realloc(t->spare, nc * sizeof(*sp));
+
+		if (!sp) {
+			return; /* the slot stays unused: memory, not results */
+		}
+		t->spare = sp;
+		t->spare_cap = nc;
+	}
+	t->spare[t->nspare++] = i;
+}
+
+int pt_exit(struct pt_table *procs, struct pt_threads *tids, const struct sr_proc_event *pe,
+	    const struct pt_exit_ops *ops)
+{
+	uint64_t v = ng_table_get(&tids->map, (uint32_t)pe->tid);
+	struct pt_proc *p;
+
+	if (v) {
+		thread_end(procs, tids, v - 1, ops);
+	}
+	if (!pe->group_dead || !(p = pt_find(procs, pe->pid))) {
+		return 0;
+	}
+	/* threads still holding P have no exit of their own: rare, so a scan */
+	for (size_t i = 0; p->refs && i < tids->n; i++) {
+		if (((struct pt_thread_head *)pt_thread_at(tids, i))->proc == p) {
+			thread_end(procs, tids, i, ops);
+		}
+	}
+	int rc = ops->proc(p, ops->arg);
+
+	pt_end(procs, p);
+	return rc;
 }
 
 double pt_wall_now(void)

@@ -22,12 +22,11 @@ int se_score_by_name(const char *name)
 }
 
 struct thread {
+	struct pt_thread_head h;
 	ng_key key;
 	uint64_t len;
 	uint32_t bits; /* mismatch flags of the last SE_LFC_WINDOW full windows */
 	uint32_t nbits; /* how many of them are set */
-	uint32_t gen;
-	struct pt_proc *proc;
 	struct ng_scorer *sc;
 	struct se_proc *res;
 	bool last_seen;
@@ -47,8 +46,12 @@ struct se_engine {
 	struct ng_scorer **sc; /* one per profile, built on first use */
 	struct ng_scorer *all; /* every profile together, for unknown programs */
 	struct ng_profile all_prof;
-	struct se_proc **proc;
+	struct se_proc **proc; /* kept rows, when keep_procs */
 	size_t nproc, proc_cap;
+	bool keep_procs;
+	int above_which;       /* score counted against above_x, -1 = none */
+	double above_x;
+	size_t above;
 	struct se_stats *files;
 	size_t nfiles;
 	unsigned topk;
@@ -69,6 +72,16 @@ static void segment_free(struct se_proc *r)
 	}
 	free(r->seg);
 	r->seg = NULL;
+}
+
+static void proc_free(struct se_proc *r)
+{
+	segment_free(r);
+	free(r->comm);
+	free(r->label);
+	free(r->source);
+	free(r->profile);
+	free(r);
 }
 
 double se_value(const struct se_stats *st, enum se_score which)
@@ -98,7 +111,7 @@ void se_err_unavailable(const char *path, enum se_score which)
 		"score): retrain it to use --score %s", path, se_score_names[which]);
 }
 
-struct se_engine *se_new(const struct ng_model *m, unsigned topk)
+struct se_engine *se_new(const struct ng_model *m, unsigned topk, bool keep_procs)
 {
 	struct se_engine *e = calloc(1, sizeof(*e));
 
@@ -108,6 +121,8 @@ struct se_engine *se_new(const struct ng_model *m, unsigned topk)
 	e->m = m;
 	e->mask = ng_key_mask(m->n);
 	e->topk = topk;
+	e->keep_procs = keep_procs;
+	e->above_which = -1;
 	e->sc = calloc(m->nprof ? m->nprof : 1, sizeof(*e->sc));
 	e->heap = calloc(topk ? topk : 1, sizeof(*e->heap));
 	e->next_unknown = m->nsyms;
@@ -132,12 +147,7 @@ void se_free(struct se_engine *e)
 	cs_table_free(&e->all_prof.sets);
 	ng_table_free(&e->unknown);
 	for (size_t i = 0; i < e->nproc; i++) {
-		segment_free(e->proc[i]);
-		free(e->proc[i]->comm);
-		free(e->proc[i]->label);
-		free(e->proc[i]->source);
-		free(e->proc[i]->profile);
-		free(e->proc[i]);
+		proc_free(e->proc[i]);
 	}
 	free(e->proc);
 	for (size_t i = 0; i < e->nheap; i++) {
@@ -146,6 +156,17 @@ void se_free(struct se_engine *e)
 	free(e->heap);
 	free(e->files);
 	free(e);
+}
+
+void se_count_above(struct se_engine *e, enum se_score which, double x)
+{
+	e->above_which = (int)which;
+	e->above_x = x;
+}
+
+size_t se_above(const struct se_engine *e)
+{
+	return e->above;
 }
 
 size_t se_nprocs(const struct se_engine *e)
@@ -250,7 +271,7 @@ static void top_offer(struct se_engine *e, const struct thread *th, const struct
 	w.pid = (int32_t)sc->tgid;
 	w.tid = (int32_t)sc->tid;
 	w.file = file;
-	w.comm = strdup(th->proc->comm);
+	w.comm = strdup(th->h.proc->comm);
 	if (!w.comm) {
 		return; /* the list is best effort */
 	}
@@ -316,7 +337,7 @@ static struct se_proc *proc_result(struct se_engine *e, struct pt_proc *p, size_
 	if (p->user) {
 		return p->user;
 	}
-	if (e->nproc == e->proc_cap) {
+	if (e->keep_procs && e->nproc == e->proc_cap) {
 		size_t cap = e->proc_cap ? e->proc_cap * 2 : 64;
 		struct se_proc **n = realloc(e->proc, cap * sizeof(*n));
 
@@ -333,7 +354,9 @@ static struct se_proc *proc_result(struct se_engine *e, struct pt_proc *p, size_
 	r->file = file;
 	r->pid = p->pid;
 	r->st.callset = e->m->callsets ? 0.0 : NAN;
-	e->proc[e->nproc++] = r;
+	if (e->keep_procs) {
+		e->proc[e->nproc++] = r;
+	}
 	p->user = r;
 	return r;
 }
@@ -380,8 +403,8 @@ static uint32_t set_id(struct se_engine *e, uint32_t id, uint32_t nr)
 	return e->next_unknown++;
 }
 
-static int seq_start(struct se_engine *e, struct thread *th, struct pt_proc *p, size_t file,
-		     uint64_t ts)
+static int seq_start(struct se_engine *e, struct pt_table *procs, struct thread *th,
+		     struct pt_proc *p, size_t file, uint64_t ts)
 {
 	const char *used = NULL;
 	const struct cs_table *sets = NULL;
@@ -419,16 +442,20 @@ static int seq_start(struct se_engine *e, struct thread *th, struct pt_proc *p, 
 	th->len = 0;
 	th->bits = 0;
 	th->nbits = 0;
-	th->proc = p;
-	th->gen = p->gen;
+	pt_ref_set(procs, &th->h.proc, p);
+	th->h.gen = p->gen;
 	th->res = r;
 	return 0;
 }
 
-/* A sequence shorter than n still counts as one (left-padded) window. */
+/*
+ * A sequence shorter than n still counts as one (left-padded) window. Its
+ * process's result must still be open (a thread whose exit the trace lost
+ * may outlive it).
+ */
 static void seq_end(struct thread *th, uint32_t n)
 {
-	if (th->res && th->len && th->len < n) {
+	if (th->res && th->h.proc->user == th->res && th->len && th->len < n) {
 		th->res->st.windows++;
 		if (!th->last_seen) {
 			th->res->st.mismatches++;
@@ -440,6 +467,64 @@ static void seq_end(struct thread *th, uint32_t n)
 	th->len = 0;
 }
 
+/*
+ * Process P ended, or its file did: its open segment is scored, and its
+ * scores join the file's totals. Its result row keeps its names when rows are
+ * kept; otherwise nothing of it is left.
+ */
+static void proc_end(struct se_engine *e, struct pt_proc *p, size_t file)
+{
+	struct se_proc *r = p->user;
+	struct se_stats *f = &e->files[file];
+	const struct se_stats *ps = &r->st;
+
+	p->user = NULL;
+	segment_end(e, r);
+	segment_free(r);
+	f->calls += ps->calls;
+	f->windows += ps->windows;
+	f->mismatches += ps->mismatches;
+	f->nll_sum += ps->nll_sum;
+	f->unknown_program_calls += ps->unknown_program_calls;
+	if (ps->lfc > f->lfc) {
+		f->lfc = ps->lfc;
+	}
+	if (ps->callset > f->callset) {
+		f->callset = ps->callset;
+	}
+	if (e->above_which >= 0 && se_value(ps, (enum se_score)e->above_which) > e->above_x) {
+		e->above++;
+	}
+	if (!e->keep_procs) {
+		proc_free(r);
+		return;
+	}
+	r->comm = strdup(p->comm);
+	r->label = p->label ? strdup(p->label) : NULL;
+	r->source = p->source ? strdup(p->source) : NULL;
+}
+
+/* pt_exit's view of a file being scored */
+struct exit_arg {
+	struct se_engine *e;
+	size_t file;
+};
+
+static void thread_exit(void *th, void *arg)
+{
+	seq_end(th, ((struct exit_arg *)arg)->e->m->n);
+}
+
+static int proc_exit(struct pt_proc *p, void *arg)
+{
+	struct exit_arg *a = arg;
+
+	if (p->user) {
+		proc_end(a->e, p, a->file);
+	}
+	return 0;
+}
+
 int se_file(struct se_engine *e, const char *path)
 {
 	const uint32_t n = e->m->n;
@@ -449,10 +534,12 @@ int se_file(struct se_engine *e, const char *path)
 	struct pt_table procs;
 	struct pt_threads tids;
 	struct thread *cur;
-	size_t file = e->nfiles, first_proc = e->nproc;
+	size_t file = e->nfiles;
 	int got;
 	double t0 = pt_wall_now(), c0 = pt_cpu_now();
 	bool have_start = false;
+	struct exit_arg xa = { e, file };
+	const struct pt_exit_ops xo = { thread_exit, proc_exit, &xa };
 	int rc = -1;
 
 	struct se_stats *nf = realloc(e->files, (e->nfiles + 1) * sizeof(*nf));
@@ -462,6 +549,7 @@ int se_file(struct se_engine *e, const char *path)
 	}
 	e->files = nf;
 	memset(&e->files[file], 0, sizeof(*e->files));
+	e->files[file].callset = e->m->callsets ? 0.0 : NAN;
 	e->nfiles++;
 	if (pt_init(&procs) < 0 || pt_threads_init(&tids, sizeof(struct thread)) < 0) {
 		cli_err("out of memory");
@@ -483,6 +571,10 @@ int se_file(struct se_engine *e, const char *path)
 			e->files[file].start_ns = ev.ts;
 			have_start = true;
 		}
+		if (ev.type == SR_EV_PROCESS && ev.proc.kind == SR_PROC_EXIT) {
+			pt_exit(&procs, &tids, &ev.proc, &xo);
+			continue;
+		}
 		if (ev.type != SR_EV_SYSCALL) {
 			if (pt_event(&procs, &ev) < 0) {
 				cli_err("out of memory");
@@ -495,11 +587,13 @@ int se_file(struct se_engine *e, const char *path)
 			cli_err("out of memory");
 			goto out;
 		}
-		if (!cur->proc || cur->proc->pid != (int32_t)ev.sc.tgid || cur->gen != cur->proc->gen) {
+		const struct pt_proc *cp = cur->h.proc;
+
+		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->h.gen != cp->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
 
 			seq_end(cur, n);
-			if (!p || seq_start(e, cur, p, file, ev.sc.ts) < 0) {
+			if (!p || seq_start(e, &procs, cur, p, file, ev.sc.ts) < 0) {
 				cli_err("out of memory");
 				goto out;
 			}
@@ -548,41 +642,16 @@ int se_file(struct se_engine *e, const char *path)
 	}
 	rc = 0;
 out:
-	/* snapshot names and file totals of this file's processes */
+	/* the processes still running at the end */
 	for (size_t i = 0; i < procs.n; i++) {
-		struct pt_proc *p = procs.proc[i];
-		struct se_proc *res = p->user;
-
-		if (!res) {
-			continue;
-		}
-		res->comm = strdup(p->comm);
-		res->label = p->label ? strdup(p->label) : NULL;
-		res->source = p->source ? strdup(p->source) : NULL;
-	}
-	e->files[file].callset = e->m->callsets ? 0.0 : NAN;
-	for (size_t i = first_proc; i < e->nproc; i++) {
-		struct se_stats *f = &e->files[file];
-		const struct se_stats *ps = &e->proc[i]->st;
-
-		segment_end(e, e->proc[i]); /* the segments still open */
-		segment_free(e->proc[i]);
-		f->calls += ps->calls;
-		f->windows += ps->windows;
-		f->mismatches += ps->mismatches;
-		f->nll_sum += ps->nll_sum;
-		f->unknown_program_calls += ps->unknown_program_calls;
-		if (ps->lfc > f->lfc) {
-			f->lfc = ps->lfc;
-		}
-		if (ps->callset > f->callset) {
-			f->callset = ps->callset;
+		if (procs.proc[i]->user) {
+			proc_end(e, procs.proc[i], file);
 		}
 	}
 	e->seconds += pt_wall_now() - t0;
 	e->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
-	pt_threads_free(&tids);
+	pt_threads_free(&tids, &procs);
 	pt_free(&procs, NULL);
 	return rc;
 }

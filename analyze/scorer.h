@@ -67,7 +67,12 @@ struct se_window {
 struct se_engine;
 struct se_segment;
 
-struct se_engine *se_new(const struct ng_model *m, unsigned topk);
+/*
+ * With KEEP_PROCS, each process's result row is kept for se_proc_at();
+ * without, a process's state is freed when it ends and only its file's
+ * totals remain, so memory follows the processes alive at once.
+ */
+struct se_engine *se_new(const struct ng_model *m, unsigned topk, bool keep_procs);
 /* Whether score WHICH can be computed with M (callset needs a model with call sets). */
 bool se_available(const struct ng_model *m, enum se_score which);
 /* Say why score WHICH is not available with the model read from PATH. */
@@ -75,6 +80,10 @@ void se_err_unavailable(const char *path, enum se_score which);
 void se_free(struct se_engine *e);
 /* Score every syscall of PATH; -1 after printing why the file cannot be used. */
 int se_file(struct se_engine *e, const char *path);
+/* Count the processes whose score WHICH is above X, as they end. */
+void se_count_above(struct se_engine *e, enum se_score which, double x);
+size_t se_above(const struct se_engine *e);
+/* Kept result rows, in order of each process's first syscall. */
 size_t se_nprocs(const struct se_engine *e);
 const struct se_proc *se_proc_at(const struct se_engine *e, size_t i);
 /* Totals of file FILE. */

@@ -9,9 +9,8 @@
 #include "trainer.h"
 
 struct thread {
+	struct pt_thread_head h;
 	struct ng_seq seq;
-	struct pt_proc *proc;
-	uint32_t gen;
 };
 
 /* A process's current program segment (its pt_proc's user pointer). */
@@ -90,7 +89,8 @@ static void segment_free(void *g)
 }
 
 /* Start a new sequence for thread TH of process P. */
-static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
+static int seq_start(struct trainer *t, struct pt_table *procs, struct thread *th,
+		     struct pt_proc *p)
 {
 	struct ng_profile *prof = ng_model_profile(t->m, pt_program(p, t->m->group_by));
 	struct segment *g = p->user;
@@ -112,8 +112,8 @@ static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
 	th->seq.len = 0;
 	th->seq.prof = prof;
 	th->seq.set = &g->set;
-	th->proc = p;
-	th->gen = p->gen;
+	pt_ref_set(procs, &th->h.proc, p);
+	th->h.gen = p->gen;
 	prof->sequences++;
 	t->m->sequences++;
 	if (g->prof != prof) {
@@ -123,6 +123,19 @@ static int seq_start(struct trainer *t, struct thread *th, struct pt_proc *p)
 	g->gen = p->gen;
 	return 0;
 }
+
+/* A process ended: its open segment's call set joins its profile. */
+static int proc_exit(struct pt_proc *p, void *arg)
+{
+	int rc = p->user ? segment_end(p->user) : 0;
+
+	(void)arg;
+	segment_free(p->user);
+	p->user = NULL;
+	return rc;
+}
+
+static const struct pt_exit_ops exit_ops = { .proc = proc_exit };
 
 int trainer_file(struct trainer *t, const char *path)
 {
@@ -167,6 +180,13 @@ int trainer_file(struct trainer *t, const char *path)
 		goto out;
 	}
 	while ((got = pt_next(r, path, &ev)) > 0) {
+		if (ev.type == SR_EV_PROCESS && ev.proc.kind == SR_PROC_EXIT) {
+			if (pt_exit(&procs, &tids, &ev.proc, &exit_ops) < 0) {
+				cli_err("out of memory");
+				goto out;
+			}
+			continue;
+		}
 		if (ev.type != SR_EV_SYSCALL) {
 			if (pt_event(&procs, &ev) < 0) {
 				cli_err("out of memory");
@@ -179,10 +199,12 @@ int trainer_file(struct trainer *t, const char *path)
 			cli_err("out of memory");
 			goto out;
 		}
-		if (!cur->proc || cur->proc->pid != (int32_t)ev.sc.tgid || cur->gen != cur->proc->gen) {
+		const struct pt_proc *cp = cur->h.proc;
+
+		if (!cp || cp->pid != (int32_t)ev.sc.tgid || cur->h.gen != cp->gen) {
 			struct pt_proc *p = pt_get(&procs, (int32_t)ev.sc.tgid);
 
-			if (!p || seq_start(t, cur, p) < 0) {
+			if (!p || seq_start(t, &procs, cur, p) < 0) {
 				cli_err("out of memory");
 				goto out;
 			}
@@ -217,7 +239,7 @@ out:
 	t->seconds += pt_wall_now() - t0;
 	t->cpu_seconds += pt_cpu_now() - c0;
 	sr_reader_close(r);
-	pt_threads_free(&tids);
+	pt_threads_free(&tids, &procs);
 	pt_free(&procs, segment_free);
 	return rc;
 }

@@ -104,6 +104,58 @@ is "score reads stdin ('-')" "$(js stdin.json "[d['files'][0][k] for k in ('call
 "$SYSREC" analyze score --model ab.model t.sysrec >t.txt
 is "text output: a line per process plus the file line" "$(grep -cE '^(all|[0-9]+) ' t.txt)" 4
 
+# a pid used again after its process exited is a new process: its own
+# windows, call set and result row; a tid used again after its thread exited
+# starts a new sequence (ab.model's sh: ^^0 ^01 012 120 201 123, set {0,1,2,3})
+cat <<'SPEC' | mk reuse
+proc 1 0 sh
+fork 1000 1 50
+seq 50 50 2000 1000 0 1 2
+exit 5000 50 0
+fork 6000 1 50
+seq 50 50 7000 1000 1 2
+exit 9000 50 0
+fork 10000 1 60
+seq 60 60 11000 1000 0 1 2 3
+seq 60 61 20000 1000 0 1 2 0
+texit 25000 60 61
+seq 60 61 30000 1000 1 2 3
+SPEC
+"$SYSREC" analyze score --format json --model ab.model reuse.sysrec >reuse.json
+RP='[(p["pid"], p["calls"], p["windows"], p["mismatches"], p["lfc"], p["callset"]) for p in d["files"][0]["processes"]]'
+is "pid 50 twice: 012 (set 3/4 of sh's), then ^12 short and unseen (set 2/4); pid 60: tid 61's second life is 123, not 201 012 123" \
+	"$(js reuse.json "$RP")" "[(50, 3, 1, 0, 0, 0.25), (50, 2, 1, 1, 1, 0.5), (60, 11, 5, 0, 0, 0)]"
+FT='[d["files"][0][k] for k in ("calls", "windows", "mismatches", "lfc", "callset")]'
+is "file totals over the three processes" "$(js reuse.json "$FT")" "[16, 7, 1, 1, 0.5]"
+"$SYSREC" analyze score --format json --no-processes --model ab.model reuse.sysrec >reuse-np.json
+is "--no-processes: the same totals, no rows" "$(js reuse-np.json "$FT, d['files'][0]['processes']")" \
+	"[16, 7, 1, 1, 0.5] []"
+"$SYSREC" analyze score --no-processes --model ab.model --score stide --threshold 0.5 reuse.sysrec \
+	>/dev/null 2>thr.err
+is "--no-processes --threshold: counted as processes end (exit 1)" "$?:$(cat thr.err)" \
+	"1:sysrec analyze score: 1 process with stide above 0.5"
+"$SYSREC" analyze train -n 3 -o reuse.model reuse.sysrec 2>train.err
+is "train: 5 sequences, windows ^^0 ^01 012 ^^1 ^12 123 120, sets {0,1,2} {1,2} {0,1,2,3}" \
+	"$(head -1 train.err)" \
+	"sysrec analyze train: 1 traces, 16 syscalls, 5 sequences, 1 programs, 7 distinct windows (n=3), 3 distinct call sets -> reuse.model"
+
+# a process ends with its last exit even when a thread's own exit is missing:
+# that thread's short sequence (^01, seen) still counts, and its tid taken by
+# a new process later starts afresh (123)
+cat <<'SPEC' | mk lost
+proc 1 0 sh
+fork 1000 1 70
+seq 70 70 2000 1000 0 1 2
+seq 70 71 2500 100 0 1
+exit 5000 70 0
+fork 6000 1 80
+seq 80 71 7000 1000 1 2 3
+SPEC
+"$SYSREC" analyze score --format json --model ab.model lost.sysrec >lost.json
+is "thread without an exit: pid 70 has windows 012 and ^01, pid 80 (tid 71 again) 123" \
+	"$(js lost.json "[(p['pid'], p['calls'], p['windows'], p['mismatches']) for p in d['files'][0]['processes']]")" \
+	"[(70, 5, 2, 0), (80, 3, 1, 0)]"
+
 # callset by hand: an exec splits a process (the worst segment counts), each
 # syscall the model never saw is an element of its own
 cat <<'SPEC' | mk u

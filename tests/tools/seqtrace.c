@@ -6,7 +6,8 @@
  *   proc PID PPID COMM [LABEL [SOURCE]]   process-table entry
  *   seq PID TID T0_NS STEP_NS NR...   syscalls NR... of thread TID, STEP_NS apart
  *   sc TS PID TID NR RET DUR          one syscall
- *   fork TS PPID PID | exec TS PID COMM FILE | exit TS PID CODE
+ *   fork TS PPID PID | exec TS PID COMM FILE | exit TS PID CODE   (exit: the process's last thread)
+ *   texit TS PID TID                  thread TID of PID exits, others still run
  *   sample TS PID UTIME STIME RSS VMPEAK MINFLT MAJFLT RBYTES WBYTES SYSCR SYSCW VCSW ICSW
  *   ticks N                           clock ticks per second in the header
  * Lines starting with '#' are comments.
@@ -128,6 +129,14 @@ int main(int argc, char **argv)
 			pe.pid = pe.tid = atoi(tok[2]);
 			pe.exit_code = atoi(tok[3]);
 			pe.group_dead = true;
+			check(sr_writer_proc(w, &pe, &e), line);
+		} else if (!strcmp(tok[0], "texit") && n == 4) {
+			struct sr_proc_event pe = { 0 };
+
+			pe.ts = strtoull(tok[1], NULL, 10);
+			pe.kind = SR_PROC_EXIT;
+			pe.pid = atoi(tok[2]);
+			pe.tid = atoi(tok[3]);
 			check(sr_writer_proc(w, &pe, &e), line);
 		} else if (!strcmp(tok[0], "sample") && n == 15) {
 			struct sr_sample s = { 0 };
