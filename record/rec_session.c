@@ -228,35 +228,36 @@ static void write_final_sample(struct rec *r, const struct srb_exit_stats *k, ui
 {
 	uint64_t page_kb = (uint64_t)sysconf(_SC_PAGESIZE) / 1024;
 	struct pidmem_ent *m = pidmem_get(&r->mem, (int32_t)k->tgid);
+	const struct srb_exit_counts *c = &k->c;
 	struct sr_sample s = {
 		.ts = ts,
 		.pid = (int32_t)k->tgid,
 		.final = true,
-		.minflt = k->minflt,
-		.majflt = k->majflt,
+		.minflt = c->minflt,
+		.majflt = c->majflt,
 		.vol_ctxsw = k->nvcsw,
 		.invol_ctxsw = k->nivcsw,
 	};
 	uint64_t ut, st;
 
-	cputime_adjust(k->rtime_ns, k->utime_ns, k->stime_ns, k->prev_utime_ns, k->prev_stime_ns,
+	cputime_adjust(c->rtime_ns, c->utime_ns, c->stime_ns, k->prev_utime_ns, k->prev_stime_ns,
 		       &ut, &st);
 	s.utime_ticks = ns_to_ticks(ut);
 	s.stime_ticks = ns_to_ticks(st);
 	if (k->has_io) {
-		s.rchar = k->rchar;
-		s.wchar = k->wchar;
-		s.syscr = k->syscr;
-		s.syscw = k->syscw;
-		s.read_bytes = k->read_bytes;
-		s.write_bytes = k->write_bytes;
+		s.rchar = c->rchar;
+		s.wchar = c->wchar;
+		s.syscr = c->syscr;
+		s.syscw = c->syscw;
+		s.read_bytes = c->read_bytes;
+		s.write_bytes = c->write_bytes;
 	}
 	if (k->has_mm) {
 		/* as /proc/PID/status derives VmRSS, VmSize, VmPeak, VmHWM */
-		s.rss_kb = k->rss * page_kb;
-		s.vm_size_kb = k->total_vm * page_kb;
-		s.vm_peak_kb = (k->hiwater_vm > k->total_vm ? k->hiwater_vm : k->total_vm) * page_kb;
-		s.vm_hwm_kb = (k->hiwater_rss > k->rss ? k->hiwater_rss : k->rss) * page_kb;
+		s.rss_kb = c->rss * page_kb;
+		s.vm_size_kb = c->total_vm * page_kb;
+		s.vm_peak_kb = (c->hiwater_vm > c->total_vm ? c->hiwater_vm : c->total_vm) * page_kb;
+		s.vm_hwm_kb = (c->hiwater_rss > c->rss ? c->hiwater_rss : c->rss) * page_kb;
 	} else if (m) {
 		/* a kernel whose exit tracepoint comes after exit_mm(): the
 		 * last figures seen */

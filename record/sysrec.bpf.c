@@ -699,7 +699,7 @@ static __always_inline bool have_io(void)
 		}                                                          \
 	} while (0)
 
-/* The six /proc/PID/io figures of AC added to DST (either record struct). */
+/* The six /proc/PID/io figures of AC added to DST (a struct srb_exit_counts). */
 #define IOAC_ADD_ALL(dst, ac)                \
 	do {                                 \
 		IOAC_ADD(dst, ac, rchar);       \
@@ -715,39 +715,40 @@ static __always_inline void exit_sig_read(struct task_struct *p, struct srb_exit
 {
 	struct signal_struct *sig = p->signal;
 	struct mm_struct *mm = p->mm;
+	struct srb_exit_counts *c = &s->c;
 
-	s->utime_ns = sig->utime;
-	s->stime_ns = sig->stime;
-	s->rtime_ns = sig->sum_sched_runtime;
-	s->minflt = sig->min_flt;
-	s->majflt = sig->maj_flt;
+	c->utime_ns = sig->utime;
+	c->stime_ns = sig->stime;
+	c->rtime_ns = sig->sum_sched_runtime;
+	c->minflt = sig->min_flt;
+	c->majflt = sig->maj_flt;
 	s->has_io = have_io();
 	if (s->has_io) {
-		IOAC_ADD_ALL(s, &sig->ioac);
+		IOAC_ADD_ALL(c, &sig->ioac);
 	}
 	s->has_mm = 0;
-	s->rss = 0;
+	c->rss = 0;
 	/* VmRSS counts file, anon and shmem pages (not swap entries), each
 	 * read as /proc reads it: the per-CPU counter's total, at least 0.
 	 * Kernels before 6.2 keep other counters here: no figures then. */
 	if (mm && bpf_core_field_size(mm->rss_stat) == 4 * sizeof(struct percpu_counter)) {
-		s64 c;
+		s64 n;
 
 		s->has_mm = 1;
-		c = mm->rss_stat[0].count; /* MM_FILEPAGES */
-		s->rss += c > 0 ? c : 0;
-		c = mm->rss_stat[1].count; /* MM_ANONPAGES */
-		s->rss += c > 0 ? c : 0;
-		c = mm->rss_stat[3].count; /* MM_SHMEMPAGES */
-		s->rss += c > 0 ? c : 0;
-		s->total_vm = mm->total_vm;
-		s->hiwater_rss = mm->hiwater_rss;
-		s->hiwater_vm = mm->hiwater_vm;
+		n = mm->rss_stat[0].count; /* MM_FILEPAGES */
+		c->rss += n > 0 ? n : 0;
+		n = mm->rss_stat[1].count; /* MM_ANONPAGES */
+		c->rss += n > 0 ? n : 0;
+		n = mm->rss_stat[3].count; /* MM_SHMEMPAGES */
+		c->rss += n > 0 ? n : 0;
+		c->total_vm = mm->total_vm;
+		c->hiwater_rss = mm->hiwater_rss;
+		c->hiwater_vm = mm->hiwater_vm;
 	}
 }
 
 /* Thread T's own counters, which the kernel adds to the signal struct when T is reaped. */
-static __always_inline void exit_add_own(struct srb_exit_stats *r, struct task_struct *t, bool io)
+static __always_inline void exit_add_own(struct srb_exit_counts *r, struct task_struct *t, bool io)
 {
 	r->utime_ns += t->utime;
 	r->stime_ns += t->stime;
@@ -772,29 +773,15 @@ static __always_inline void exit_stats_fill(struct srb_exit_stats *r, const stru
 	r->has_mm = s->has_mm;
 	r->has_io = s->has_io;
 	r->tgid = p->tgid;
-	r->utime_ns = s->utime_ns;
-	r->stime_ns = s->stime_ns;
-	r->rtime_ns = s->rtime_ns;
+	r->c = s->c;
 	r->prev_utime_ns = sig->prev_cputime.utime;
 	r->prev_stime_ns = sig->prev_cputime.stime;
-	r->minflt = s->minflt;
-	r->majflt = s->majflt;
-	r->rchar = s->rchar;
-	r->wchar = s->wchar;
-	r->syscr = s->syscr;
-	r->syscw = s->syscw;
-	r->read_bytes = s->read_bytes;
-	r->write_bytes = s->write_bytes;
-	exit_add_own(r, p, s->has_io);
+	exit_add_own(&r->c, p, s->has_io);
 	if (leader && leader != p) {
-		exit_add_own(r, leader, s->has_io);
+		exit_add_own(&r->c, leader, s->has_io);
 	}
 	r->nvcsw = leader ? leader->nvcsw : p->nvcsw;
 	r->nivcsw = leader ? leader->nivcsw : p->nivcsw;
-	r->rss = s->rss;
-	r->total_vm = s->total_vm;
-	r->hiwater_rss = s->hiwater_rss;
-	r->hiwater_vm = s->hiwater_vm;
 }
 
 /* Stage 1, from sched_switch: PREV (TASK_DEAD) leaves its CPU for the last time. */

@@ -222,6 +222,15 @@ _Static_assert(sizeof(struct srb_exit) == 24, "srb_exit size");
  * same with that thread's own counters final (the exit path after the
  * tracepoint, the switch itself). Times in ns, memory in pages.
  */
+/* What a thread group's counters add up to (signal struct, then the
+ * whole group's total), and the memory figures of its mm. */
+struct srb_exit_counts {
+	__u64 utime_ns, stime_ns, rtime_ns; /* tick samples, sum_exec_runtime */
+	__u64 minflt, majflt;
+	__u64 rchar, wchar, syscr, syscw, read_bytes, write_bytes;
+	__u64 rss, total_vm, hiwater_rss, hiwater_vm;
+};
+
 struct srb_exit_stats {
 	__u8 type;          /* SRB_EXIT_STATS */
 	__u8 stage;         /* 0: at the exit tracepoint, 1: at the last switch */
@@ -231,13 +240,10 @@ struct srb_exit_stats {
 	/* thread group totals as /proc/PID/stat and io sum them: the signal
 	 * struct (threads already reaped) plus the exiting thread and, when
 	 * it is another, the thread group leader */
-	__u64 utime_ns, stime_ns, rtime_ns; /* tick samples, sum_exec_runtime */
+	struct srb_exit_counts c;
 	__u64 prev_utime_ns, prev_stime_ns; /* signal->prev_cputime */
-	__u64 minflt, majflt;
-	__u64 rchar, wchar, syscr, syscw, read_bytes, write_bytes;
 	/* the thread group leader's own, as /proc/PID/status shows them */
 	__u64 nvcsw, nivcsw;
-	__u64 rss, total_vm, hiwater_rss, hiwater_vm;
 };
 _Static_assert(sizeof(struct srb_exit_stats) == 8 + 19 * 8, "srb_exit_stats size");
 
@@ -249,12 +255,9 @@ struct srb_exit_full {
 
 /* Kept in task storage from stage 0 to stage 1: the signal struct's part. */
 struct srb_exit_sig {
-	__u64 utime_ns, stime_ns, rtime_ns;
-	__u64 minflt, majflt;
-	__u64 rchar, wchar, syscr, syscw, read_bytes, write_bytes;
+	struct srb_exit_counts c;
 	__u8 has_mm, has_io, done;
 	__u8 pad[5];
-	__u64 rss, total_vm, hiwater_rss, hiwater_vm;
 };
 
 struct srb_comm {
