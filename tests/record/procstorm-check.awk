@@ -1,14 +1,7 @@
 # Checks a recording of tests/workloads/proc_storm N J exactly.
-# awk -F'\t' -v N=.. -v J=.. -v pid=PID -f procstorm-check.awk TRDUMP_TSV_SORTED_BY_TS
+# awk -F'\t' -v N=.. -v J=.. -v pid=PID -f storm-lib.awk -f procstorm-check.awk TRDUMP_TSV_SORTED_BY_TS
 # Prints one summary line of problem counts (all 0 when the recording is
 # exact); details of the first problems go to stderr.
-
-function bad(what, msg) {
-	nbad[what]++
-	if (nbad[what] <= 5) {
-		print what ": " msg >"/dev/stderr"
-	}
-}
 
 $1 == "LOSS" { bad("loss", $0) }
 $1 == "EXIT" { code[$3] = $5 }
@@ -45,10 +38,8 @@ $1 == "SC" {
 	if ($5 != "getpriority") {
 		next
 	}
-	split($10, a, ",")
-	who = a[2] + 0
-	kind = int(who / 67108864) - 16
-	lo = who % 67108864
+	who_of($10)
+	kind = who_kind; lo = who_lo
 	c = int(lo / 256); it = lo % 256
 	if ($6 != -3 || $7 != 0 || kind < 5 || kind > 9) {
 		bad("stray", $0)

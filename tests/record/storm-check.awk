@@ -1,15 +1,8 @@
 # Checks a recording of tests/workloads/thread_storm exactly.
-# awk -F'\t' -f storm-check.awk WORKLOAD_OUTPUT TRDUMP_TSV_SORTED_BY_TS
+# awk -F'\t' -f storm-lib.awk -f storm-check.awk WORKLOAD_OUTPUT TRDUMP_TSV_SORTED_BY_TS
 # (the workload's lines are split on spaces, see its header comment).
 # Prints one summary line; every count after "threads=N" and "short=S"
 # must be 0. Details of the first problems go to stderr.
-
-function bad(kind, msg) {
-	nbad[kind]++
-	if (nbad[kind] <= 5) {
-		print kind ": " msg >"/dev/stderr"
-	}
-}
 
 # Call number `it` of worker `th`, made by thread `tid`: in its own thread
 # and the next in NEXT's count; COUNT counts them.
@@ -57,11 +50,8 @@ $1 == "SC" {
 	if (name != "getpriority") {
 		next
 	}
-	split($10, a, ",")
-	who = a[2] + 0
-	# WHO = 0x40000000 | kind << 26 | thread << 20 | i
-	kind = int(who / 67108864) - 16
-	lo = who % 67108864
+	who_of($10) # low bits: thread << 20 | i
+	kind = who_kind; lo = who_lo
 	th = int(lo / 1048576); it = lo % 1048576
 	if (ret != -3) {
 		bad("ret", $0)

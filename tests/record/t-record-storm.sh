@@ -31,7 +31,7 @@ storm_check() {
 	local what=$1 trace=$2 out=$3 pid=$4 got
 	dump "$trace" | awk -F'\t' -v p="$pid" '$1 != "SC" || $4 == p' |
 		sort -t "$(printf '\t')" -k2,2n >"$trace.tsv"
-	got=$(awk -F'\t' -f "$HERE/storm-check.awk" "$out" "$trace.tsv" 2>"$trace.why")
+	got=$(awk -F'\t' -f "$HERE/storm-lib.awk" -f "$HERE/storm-check.awk" "$out" "$trace.tsv" 2>"$trace.why")
 	is "$what: every call once, own thread, args and result, in order" \
 		"$(sed 's/ short=[0-9]*//' <<<"$got")" "threads=$T $OKLINE"
 	if [ "$(sed 's/ short=[0-9]*//' <<<"$got")" != "threads=$T $OKLINE" ]; then
@@ -57,7 +57,7 @@ proc_cmd() {
 	local pid
 	pid=$(awk -F'\t' '$1=="EXEC" {print $3; exit}' "$TMP/$1.tsv")
 	is "$1: every child's and thread's calls once, in order; exits, execs, forks" \
-		"$(awk -F'\t' -v N=$N -v J=$J -v pid="$pid" -f "$HERE/procstorm-check.awk" \
+		"$(awk -F'\t' -v N=$N -v J=$J -v pid="$pid" -f "$HERE/storm-lib.awk" -f "$HERE/procstorm-check.awk" \
 			"$TMP/$1.tsv" 2>"$TMP/$1.why")" "$PROCOK"
 	[ -s "$TMP/$1.why" ] && diag "$(head -5 "$TMP/$1.why")"
 }
@@ -112,7 +112,7 @@ wait $rpid
 is "-p: record exits 0 when proc_storm and its children are gone" "$?" 0
 dump "$TMP/pp.trace" | sort -t "$(printf '\t')" -k2,2n >"$TMP/pp.tsv"
 is "-p: proc_storm's processes and threads, every call once" \
-	"$(awk -F'\t' -v N=$N -v J=$J -v pid=$wpid -f "$HERE/procstorm-check.awk" \
+	"$(awk -F'\t' -v N=$N -v J=$J -v pid=$wpid -f "$HERE/storm-lib.awk" -f "$HERE/procstorm-check.awk" \
 		"$TMP/pp.tsv" 2>"$TMP/pp.why")" "$PROCOK"
 [ -s "$TMP/pp.why" ] && diag "$(head -5 "$TMP/pp.why")"
 
